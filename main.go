@@ -1,0 +1,57 @@
+// SMTP Probe is a desktop app for mail administrators that replaces
+// "telnet to port 25 and type SMTP by hand": MX lookup, a step-by-step SMTP
+// session with a live transcript, and every reply explained.
+package main
+
+import (
+	"context"
+	"embed"
+	"log"
+	"sync/atomic"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/windows"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"smtpprobe/backend/version"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+func main() {
+	// Events may be emitted from session goroutines while the window starts,
+	// so the Wails context is published atomically.
+	var wailsCtx atomic.Pointer[context.Context]
+	app := NewApp(func(event string, data ...any) {
+		if ctx := wailsCtx.Load(); ctx != nil {
+			runtime.EventsEmit(*ctx, event, data...)
+		}
+	})
+
+	err := wails.Run(&options.App{
+		Title:     version.Name,
+		Width:     1280,
+		Height:    820,
+		MinWidth:  900,
+		MinHeight: 600,
+		AssetServer: &assetserver.Options{
+			Assets: assets,
+		},
+		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 250, A: 1},
+		OnStartup: func(ctx context.Context) {
+			wailsCtx.Store(&ctx)
+			app.startup(ctx)
+		},
+		Bind: []any{app},
+		Windows: &windows.Options{
+			WebviewIsTransparent: false,
+			WindowIsTranslucent:  false,
+		},
+	})
+	if err != nil {
+		log.Fatalf("smtpprobe: %v", err)
+	}
+}
