@@ -16,8 +16,9 @@ export default tseslint.config(
     },
   },
   {
+    // e2e tests run in Node but pass callbacks that run in the page.
     files: ["e2e/**/*.{js,mjs}"],
     extends: [js.configs.recommended],
-    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.node },
+    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.node, ...globals.browser } },
   },
 );

@@ -60,3 +60,6 @@ if [ ! -f "$stamp" ] || ! cmp -s frontend/package-lock.json "$stamp"; then
   (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
   cp frontend/package-lock.json "$stamp"
 fi
+# Some npm packages ship Go files; a go.mod at the top of node_modules makes it
+# a separate module, so `go test ./...` and `go vet ./...` never descend there.
+[ -f frontend/node_modules/go.mod ] || printf 'module smtpprobe/frontend/node_modules\n' > frontend/node_modules/go.mod
