@@ -42,7 +42,7 @@ bindings: setup
 # fails when they are stale.
 check-bindings: setup
 	@$(WAILS) generate module >/dev/null 2>&1
-	@git diff --exit-code -- frontend/wailsjs || { echo "frontend/wailsjs is stale: run 'make bindings' and commit"; exit 1; }
+	@git -c core.fileMode=false diff --exit-code -- frontend/wailsjs || { echo "frontend/wailsjs is stale: run 'make bindings' and commit"; exit 1; }
 
 test: setup
 	@WAILS="$(WAILS)" LINUX_TAGS="$(LINUX_TAGS)" WAILS_FLAGS="$(WAILS_FLAGS)" bash scripts/test-all.sh

@@ -41,7 +41,7 @@ fe_types() { (cd frontend && npm run --silent typecheck); }
 fe_unit() { (cd frontend && npx vitest run); }
 bindings() {
   "$WAILS" generate module >/dev/null 2>&1 || return 1
-  git diff --exit-code --stat -- frontend/wailsjs || { echo "frontend/wailsjs is stale: run 'make bindings' and commit"; return 1; }
+  git -c core.fileMode=false diff --exit-code --stat -- frontend/wailsjs || { echo "frontend/wailsjs is stale: run 'make bindings' and commit"; return 1; }
 }
 build_linux() {
   # shellcheck disable=SC2086
