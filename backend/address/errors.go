@@ -36,6 +36,9 @@ const (
 	KindTooLong Kind = "too-long"
 	// KindSyntax: the value breaks the grammar of its field.
 	KindSyntax Kind = "syntax"
+	// KindNeedsExtension: the value is valid but can only be sent to a
+	// server that offers an extension it did not offer (e.g. SMTPUTF8).
+	KindNeedsExtension Kind = "needs-extension"
 )
 
 // FieldError reports a rejected user input. Error gives English; Localize
@@ -75,6 +78,13 @@ func Rename(err error, field string) error {
 	c := *fe
 	c.Field = field
 	return &c
+}
+
+// NewFieldError builds a FieldError for packages that check their own
+// fields (e.g. the message builder), escaping and shortening value the same
+// way as this package does.
+func NewFieldError(field, value string, kind Kind, reason lang.Text) *FieldError {
+	return &FieldError{Field: field, Value: shorten(value), Kind: kind, Reason: reason}
 }
 
 // newError builds a FieldError with a shortened, escaped copy of value.

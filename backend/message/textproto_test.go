@@ -1,0 +1,9 @@
+package message
+
+import (
+	"bufio"
+	"io"
+	"net/textproto"
+)
+
+func textprotoDotReader(r *bufio.Reader) io.Reader { return textproto.NewReader(r).DotReader() }
