@@ -1,0 +1,102 @@
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/zalando/go-keyring"
+
+	"smtpprobe/backend/lang"
+)
+
+// KeyringService is the service name under which secrets are filed in the
+// operating system's keyring.
+const KeyringService = "SMTP Probe"
+
+// MaxSecret is the longest secret accepted: Windows Credential Manager
+// stores at most 2560 bytes, and a profile must move between systems.
+const MaxSecret = 2560
+
+// Secrets stores AUTH secrets outside profile files, keyed by profile id and
+// user name. Implementations return ErrNoSecret when there is none, and an
+// error matching ErrNoKeyring when they cannot store anything at all, in
+// which case nothing has been written anywhere.
+type Secrets interface {
+	SetSecret(id, user, secret string) error
+	GetSecret(id, user string) (string, error)
+	DeleteSecret(id, user string) error
+}
+
+// Keyring is the Secrets of the operating system (Windows Credential
+// Manager, macOS Keychain, Secret Service over D-Bus), through
+// github.com/zalando/go-keyring. Its zero value is ready to use.
+type Keyring struct{}
+
+// keyringMu serialises calls into go-keyring: its providers are global,
+// and the mock used by tests is a plain map.
+var keyringMu sync.Mutex
+
+// SetSecret stores secret under KeyringService and SecretKey(id, user).
+func (Keyring) SetSecret(id, user, secret string) error {
+	if err := checkSecret(secret); err != nil {
+		return err
+	}
+	keyringMu.Lock()
+	defer keyringMu.Unlock()
+	return keyringErr(keyring.Set(KeyringService, SecretKey(id, user), secret))
+}
+
+// GetSecret returns the secret stored for id and user.
+func (Keyring) GetSecret(id, user string) (string, error) {
+	keyringMu.Lock()
+	defer keyringMu.Unlock()
+	s, err := keyring.Get(KeyringService, SecretKey(id, user))
+	return s, keyringErr(err)
+}
+
+// DeleteSecret removes the secret stored for id and user.
+func (Keyring) DeleteSecret(id, user string) error {
+	keyringMu.Lock()
+	defer keyringMu.Unlock()
+	return keyringErr(keyring.Delete(KeyringService, SecretKey(id, user)))
+}
+
+// errSecretSize is the wording for a secret the keyrings cannot hold.
+var errSecretSize error = &textError{lang.Text{
+	EN: fmt.Sprintf("the secret is empty or longer than %d bytes", MaxSecret),
+	ES: fmt.Sprintf("el secreto está vacío o supera los %d bytes", MaxSecret),
+}}
+
+func checkSecret(s string) error {
+	if s == "" || len(s) > MaxSecret {
+		return errSecretSize
+	}
+	return nil
+}
+
+// keyringErr maps go-keyring's errors to this package's. Anything but
+// "not found" and "too big" means the keyring cannot be used (no Secret
+// Service on D-Bus, a locked or dismissed keychain, an unsupported system).
+func keyringErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, keyring.ErrNotFound):
+		return ErrNoSecret
+	case errors.Is(err, keyring.ErrSetDataTooBig):
+		return errSecretSize
+	}
+	return &noKeyringError{cause: err}
+}
+
+// noKeyringError is ErrNoKeyring with the keyring's own reason.
+type noKeyringError struct{ cause error }
+
+func (e *noKeyringError) Error() string { return e.Text(lang.EN) }
+
+func (e *noKeyringError) Text(l lang.Lang) string {
+	return ErrNoKeyring.(*textError).Text(l) + " (" + e.cause.Error() + ")"
+}
+
+func (e *noKeyringError) Unwrap() []error { return []error{ErrNoKeyring, e.cause} }
