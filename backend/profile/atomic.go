@@ -112,4 +112,3 @@ func writeAtomic(dir, name string, data []byte) (err error) {
 	}
 	return nil
 }
-

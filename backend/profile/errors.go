@@ -31,7 +31,7 @@ func Explain(err error, l lang.Lang) string {
 // textError is a sentinel error with a wording in both languages.
 type textError struct{ t lang.Text }
 
-func (e *textError) Error() string            { return e.t.EN }
+func (e *textError) Error() string           { return e.t.EN }
 func (e *textError) Text(l lang.Lang) string { return e.t.In(l) }
 
 // Sentinel errors; match them with errors.Is.
