@@ -143,6 +143,13 @@ func check(m Message) (checked, error) {
 			return c, err
 		}
 		key := strings.ToLower(h.Name)
+		if addressHeaders[key] && !isASCII(h.Value) {
+			// Whether the value may go raw depends on the server, but it must
+			// be an address list in any case, or it could not be encoded.
+			if _, err := parseAddressList(h.Name, h.Value); err != nil {
+				return c, err
+			}
+		}
 		switch {
 		case structural[key]:
 			return c, fieldErr(h.Name, h.Value, address.KindSyntax,
@@ -364,18 +371,13 @@ func renderHeader(name, value string, isAddress, utf8OK bool) (string, error) {
 // domains into ASCII: names become encoded-words (RFC 2047 §5 (3)),
 // domains A-labels. A non-ASCII local part cannot be made ASCII.
 func asciiAddressList(name, value string) (string, error) {
-	list, err := mail.ParseAddressList(value)
+	list, err := parseAddressList(name, value)
 	if err != nil {
-		return "", fieldErr(name, value, address.KindSyntax,
-			fmt.Sprintf("has non-ASCII text but is not an address list that can be encoded: %v", err),
-			fmt.Sprintf("tiene texto no ASCII pero no es una lista de direcciones que se pueda codificar: %v", err))
+		return "", err
 	}
 	out := make([]string, len(list))
 	for i, a := range list {
-		mb, err := address.Parse(a.Address)
-		if err != nil {
-			return "", address.Rename(err, name)
-		}
+		mb, _ := address.Parse(a.Address) // checked by parseAddressList
 		if mb.NeedsSMTPUTF8() {
 			return "", fieldErr(name, value, address.KindNeedsExtension,
 				"has an address with a non-ASCII local part, which needs SMTPUTF8 (RFC 6531)",
@@ -384,6 +386,23 @@ func asciiAddressList(name, value string) (string, error) {
 		out[i] = (&mail.Address{Name: a.Name, Address: mb.String()}).String()
 	}
 	return strings.Join(out, ", "), nil
+}
+
+// parseAddressList parses a non-ASCII address header value with net/mail
+// and checks every address with address.Parse.
+func parseAddressList(name, value string) ([]*mail.Address, error) {
+	list, err := mail.ParseAddressList(value)
+	if err != nil {
+		return nil, fieldErr(name, value, address.KindSyntax,
+			fmt.Sprintf("has non-ASCII text but is not an address list that can be encoded: %v", err),
+			fmt.Sprintf("tiene texto no ASCII pero no es una lista de direcciones que se pueda codificar: %v", err))
+	}
+	for _, a := range list {
+		if _, err := address.Parse(a.Address); err != nil {
+			return nil, address.Rename(err, name)
+		}
+	}
+	return list, nil
 }
 
 // checkMessageID checks msg-id = "<" id-left "@" id-right ">" (RFC 5322

@@ -345,6 +345,9 @@ func TestUserHeaders(t *testing.T) {
 			if fe.Reason.ES == "" {
 				t.Errorf("no Spanish reason")
 			}
+			if tt.kind != address.KindNeedsExtension && Validate(with(tt.h...)) == nil {
+				t.Errorf("Validate accepted what Build refused")
+			}
 		})
 	}
 }
