@@ -1,0 +1,196 @@
+package diagnose
+
+import (
+	"slices"
+	"strings"
+
+	"smtpprobe/backend/lang"
+	"smtpprobe/backend/smtpwire"
+	"smtpprobe/backend/transcript"
+)
+
+// Limits on hostile input: a server (or a paste) can send megabytes of reply
+// text; matching and display only ever look at the start of it.
+const (
+	maxMatchText = 8 << 10
+	maxDetail    = 512
+)
+
+// unknownFailure is the failure kind used for kinds the data does not know.
+const unknownFailure = "unknown"
+
+// Evaluate explains reply, the answer to step ("rcpt", "data_end"... see
+// Steps), in the given context. A nil reply is evaluated as a failure of
+// unknown kind.
+func Evaluate(step string, reply *smtpwire.Reply, ctx Context) Evaluation {
+	if reply == nil {
+		return EvaluateFailure(step, unknownFailure, "no reply", ctx)
+	}
+	q := &query{step: normStep(step), code: reply.Code, ctx: ctx}
+	if t, ok := parseTriple(reply.Enhanced); ok && t[0] == reply.Code/100 {
+		q.enhanced, q.hasEnh = t, true
+	}
+	q.text = matchText(reply)
+
+	var found []*entry
+	for _, e := range kb().replies {
+		if e.matches(q) {
+			found = append(found, e)
+		}
+	}
+	ev := Evaluation{Step: q.step, Code: reply.Code, Class: classOf(reply.Code)}
+	if q.hasEnh {
+		ev.Enhanced = reply.Enhanced
+	}
+	fill(&ev, found)
+	for _, e := range found {
+		if (e.tier == tierCode || e.tier >= tierClass) && ev.CodeMeaning.EN == "" {
+			ev.CodeMeaning = e.Meaning
+		}
+		if q.hasEnh && ev.EnhancedMeaning.EN == "" &&
+			(e.tier == tierVendorEnhanced || e.tier == tierRegistry || e.tier == tierSubject || e.tier == tierNoDetail) {
+			ev.EnhancedMeaning = e.Meaning
+		}
+	}
+	if ev.Severity == "" {
+		ev.Severity = severityOf(ev.Class)
+	}
+	return ev
+}
+
+// EvaluateFailure explains a step that ended without a reply: kind is one
+// of FailureKinds ("refused", "tls_name_mismatch"...), detail the low-level
+// error text, kept (escaped and shortened) for display.
+func EvaluateFailure(step, kind, detail string, ctx Context) Evaluation {
+	kind = strings.ToLower(strings.TrimSpace(kind))
+	if !slices.Contains(FailureKinds, kind) {
+		kind = unknownFailure
+	}
+	q := &query{step: normStep(step), failure: kind, ctx: ctx}
+	var found []*entry
+	for _, e := range kb().failures {
+		if e.matches(q) {
+			found = append(found, e)
+		}
+	}
+	ev := Evaluation{Step: q.step, Failure: kind, Detail: shorten(transcript.EscapeString(detail), maxDetail)}
+	ev.Class = ClassPermanent
+	for _, e := range found {
+		if e.Transient != nil {
+			if *e.Transient {
+				ev.Class = ClassTransient
+			}
+			break
+		}
+	}
+	fill(&ev, found)
+	for _, e := range found {
+		if e.Meaning.EN != "" {
+			ev.CodeMeaning = e.Meaning
+			break
+		}
+	}
+	if ev.Severity == "" {
+		ev.Severity = SeverityError
+	}
+	return ev
+}
+
+// fill takes the summary, severity and verdict from the first entry that has
+// them, the causes and actions from the first entry that has any, and every
+// reference in order.
+func fill(ev *Evaluation, found []*entry) {
+	for _, e := range found {
+		if ev.Rule == "" && e.Summary.EN != "" {
+			ev.Rule = e.ID
+			ev.Summary = e.Summary
+		}
+		if ev.Severity == "" && e.Severity != "" {
+			ev.Severity = e.Severity
+		}
+		if ev.Verdict == "" && e.Verdict != "" {
+			ev.Verdict = e.Verdict
+		}
+		if ev.Causes == nil && len(e.Causes) > 0 {
+			ev.Causes = slices.Clone(e.Causes)
+		}
+		if ev.Actions == nil && len(e.Actions) > 0 {
+			ev.Actions = slices.Clone(e.Actions)
+		}
+		for _, r := range e.References {
+			if !slices.Contains(ev.References, r) {
+				ev.References = append(ev.References, r)
+			}
+		}
+	}
+	if ev.Causes == nil {
+		ev.Causes = []lang.Text{}
+	}
+	if ev.Actions == nil {
+		ev.Actions = []lang.Text{}
+	}
+	if ev.References == nil {
+		ev.References = []string{}
+	}
+}
+
+func normStep(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func classOf(code int) Class {
+	switch code / 100 {
+	case 2:
+		return ClassSuccess
+	case 3:
+		return ClassIntermediate
+	case 4:
+		return ClassTransient
+	}
+	// Anything outside 2xx–4xx, including nonsense codes from a broken or
+	// hostile server, is treated as a refusal: it is not an acceptance.
+	return ClassPermanent
+}
+
+func severityOf(c Class) Severity {
+	switch c {
+	case ClassSuccess:
+		return SeverityOK
+	case ClassIntermediate:
+		return SeverityInfo
+	case ClassTransient:
+		return SeverityWarning
+	}
+	return SeverityError
+}
+
+// matchText is the reply text the text rules look at: every line, enhanced
+// codes included, capped so a huge reply costs no more than a small one.
+func matchText(r *smtpwire.Reply) string {
+	var sb strings.Builder
+	for i, l := range r.Lines {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		// Continuation lines repeat the enhanced code ("550-5.7.1 ..."); it
+		// would split phrases the text rules look for.
+		if f, rest, ok := strings.Cut(l, " "); ok && enhancedRe.MatchString(f) {
+			l = rest
+		}
+		sb.WriteString(l)
+		if sb.Len() >= maxMatchText {
+			break
+		}
+	}
+	return shorten(sb.String(), maxMatchText)
+}
+
+// shorten cuts s to at most n bytes without splitting a UTF-8 sequence.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}
