@@ -42,16 +42,23 @@ func Evaluate(step string, reply *smtpwire.Reply, ctx Context) Evaluation {
 	if q.hasEnh {
 		ev.Enhanced = reply.Enhanced
 	}
-	fill(&ev, found)
+	used := map[*entry]bool{}
+	fill(&ev, found, used)
 	for _, e := range found {
+		if e.Meaning.EN == "" {
+			continue
+		}
 		if (e.tier == tierCode || e.tier >= tierClass) && ev.CodeMeaning.EN == "" {
 			ev.CodeMeaning = e.Meaning
+			used[e] = true
 		}
 		if q.hasEnh && ev.EnhancedMeaning.EN == "" &&
 			(e.tier == tierVendorEnhanced || e.tier == tierRegistry || e.tier == tierSubject || e.tier == tierNoDetail) {
 			ev.EnhancedMeaning = e.Meaning
+			used[e] = true
 		}
 	}
+	ev.References = references(found, used)
 	if ev.Severity == "" {
 		ev.Severity = severityOf(ev.Class)
 	}
@@ -83,13 +90,16 @@ func EvaluateFailure(step, kind, detail string, ctx Context) Evaluation {
 			break
 		}
 	}
-	fill(&ev, found)
+	used := map[*entry]bool{}
+	fill(&ev, found, used)
 	for _, e := range found {
 		if e.Meaning.EN != "" {
 			ev.CodeMeaning = e.Meaning
+			used[e] = true
 			break
 		}
 	}
+	ev.References = references(found, used)
 	if ev.Severity == "" {
 		ev.Severity = SeverityError
 	}
@@ -97,13 +107,14 @@ func EvaluateFailure(step, kind, detail string, ctx Context) Evaluation {
 }
 
 // fill takes the summary, severity and verdict from the first entry that has
-// them, the causes and actions from the first entry that has any, and every
-// reference in order.
-func fill(ev *Evaluation, found []*entry) {
+// them, and the causes and actions from the first entry that has any. It
+// marks the entries it used in used.
+func fill(ev *Evaluation, found []*entry, used map[*entry]bool) {
 	for _, e := range found {
 		if ev.Rule == "" && e.Summary.EN != "" {
 			ev.Rule = e.ID
 			ev.Summary = e.Summary
+			used[e] = true
 		}
 		if ev.Severity == "" && e.Severity != "" {
 			ev.Severity = e.Severity
@@ -113,14 +124,11 @@ func fill(ev *Evaluation, found []*entry) {
 		}
 		if ev.Causes == nil && len(e.Causes) > 0 {
 			ev.Causes = slices.Clone(e.Causes)
+			used[e] = true
 		}
 		if ev.Actions == nil && len(e.Actions) > 0 {
 			ev.Actions = slices.Clone(e.Actions)
-		}
-		for _, r := range e.References {
-			if !slices.Contains(ev.References, r) {
-				ev.References = append(ev.References, r)
-			}
+			used[e] = true
 		}
 	}
 	if ev.Causes == nil {
@@ -129,9 +137,23 @@ func fill(ev *Evaluation, found []*entry) {
 	if ev.Actions == nil {
 		ev.Actions = []lang.Text{}
 	}
-	if ev.References == nil {
-		ev.References = []string{}
+}
+
+// references gathers the references of the entries an evaluation is made of,
+// most specific first: a rule that matched but said nothing is not cited.
+func references(found []*entry, used map[*entry]bool) []string {
+	refs := []string{}
+	for _, e := range found {
+		if !used[e] {
+			continue
+		}
+		for _, r := range e.References {
+			if !slices.Contains(refs, r) {
+				refs = append(refs, r)
+			}
+		}
 	}
+	return refs
 }
 
 func normStep(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
