@@ -489,14 +489,20 @@ func (r *Result) warnHost(h Host) {
 	}
 }
 
-// safeName turns a DNS name in presentation format into display form:
-// without the trailing dot, and escaped again in case anything unprintable
-// survived.
+// safeName turns a DNS name in presentation format into display form,
+// without the trailing dot. miekg/dns already writes unusual bytes as \DDD
+// (RFC 1035 §5.1), which is the notation DNS admins know, so a name of
+// printable ASCII is kept as is; anything else is escaped again.
 func safeName(s string) string {
 	if s != "." {
 		s = strings.TrimSuffix(s, ".")
 	}
-	return safe(s)
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return safe(s)
+		}
+	}
+	return s
 }
 
 func safe(s string) string { return transcript.EscapeString(s) }

@@ -190,7 +190,7 @@ func TestLookupCases(t *testing.T) {
 				t.Errorf("host=%+v", h)
 			}
 		}},
-		{"MX target with CR LF bytes is escaped", "odd.test", nil, []string{`10 mail\\013\\010evil.odd.test`}, func(t *testing.T, res Result) {
+		{"MX target with CR LF bytes is escaped", "odd.test", nil, []string{`10 mail\013\010evil.odd.test`}, func(t *testing.T, res Result) {
 			h := res.Hosts[0]
 			if !h.HasFlag(FlagOddName) || addrs(h) != "192.0.2.77" || strings.ContainsAny(h.Exchanger, "\r\n") {
 				t.Errorf("host=%+v", h)
