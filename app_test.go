@@ -1,14 +1,405 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
-	"smtpprobe/backend/version"
+	"smtpprobe/backend/mxlookup/dnstest"
+	"smtpprobe/backend/profile"
 )
 
-func TestAppVersionMatchesCLI(t *testing.T) {
+// recorder is an EmitFunc that keeps every event, as the frontend would
+// receive them.
+type recorder struct {
+	mu     sync.Mutex
+	events []recorded
+}
+
+type recorded struct {
+	name string
+	data []any
+}
+
+func (r *recorder) emit(name string, data ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, recorded{name, data})
+}
+
+func (r *recorder) named(prefix string) []recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []recorded
+	for _, e := range r.events {
+		if strings.HasPrefix(e.name, prefix) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// memSecrets is an in-memory keyring; noKeyring is one that cannot store.
+type memSecrets struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (s *memSecrets) SetSecret(id, user, secret string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string]string{}
+	}
+	s.m[profile.SecretKey(id, user)] = secret
+	return nil
+}
+
+func (s *memSecrets) GetSecret(id, user string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m[profile.SecretKey(id, user)]
+	if !ok {
+		return "", profile.ErrNoSecret
+	}
+	return v, nil
+}
+
+func (s *memSecrets) DeleteSecret(id, user string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.m, profile.SecretKey(id, user))
+	return nil
+}
+
+type noKeyring struct{}
+
+func (noKeyring) SetSecret(string, string, string) error   { return profile.ErrNoKeyring }
+func (noKeyring) GetSecret(string, string) (string, error) { return "", profile.ErrNoKeyring }
+func (noKeyring) DeleteSecret(string, string) error        { return profile.ErrNoKeyring }
+
+// fileDialogs answers the native dialogs with fixed paths.
+type fileDialogs struct{ save, open string }
+
+func (d fileDialogs) SaveFile(string, string, string) (string, error) { return d.save, nil }
+func (d fileDialogs) OpenFile(string, string) (string, error)         { return d.open, nil }
+
+type fakeWindow struct {
+	geo      WindowState
+	restored *WindowState
+}
+
+func (w *fakeWindow) Geometry() (WindowState, error) { return w.geo, nil }
+func (w *fakeWindow) Restore(g WindowState)          { w.restored = &g }
+
+func newTestApp(t *testing.T) (*App, *recorder) {
+	t.Helper()
+	rec := &recorder{}
+	a := newApp(appDeps{Emit: rec.emit, ConfigDir: t.TempDir(), Secrets: &memSecrets{}})
+	return a, rec
+}
+
+func TestDefaultConfigDirHonoursEnv(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(ConfigDirEnv, dir)
+	got, err := DefaultConfigDir()
+	if err != nil || got != dir {
+		t.Fatalf("DefaultConfigDir() = %q, %v; want %q", got, err, dir)
+	}
 	a := NewApp(nil)
-	if got := a.Version(); got != version.Version {
-		t.Fatalf("Version() = %q, want %q", got, version.Version)
+	if want := filepath.Join(dir, "profiles"); a.profiles.Dir() != want {
+		t.Fatalf("profiles in %q, want %q", a.profiles.Dir(), want)
+	}
+}
+
+func TestSettingsRoundTripAndWindow(t *testing.T) {
+	a, _ := newTestApp(t)
+	if s := a.GetSettings(); s != (Settings{}) {
+		t.Fatalf("fresh settings = %+v, want zero", s)
+	}
+	if err := a.SaveSettings(Settings{Lang: "es", Theme: "dark"}); err != nil {
+		t.Fatal(err)
+	}
+	win := &fakeWindow{geo: WindowState{Width: 1000, Height: 700, X: 40, Y: 50}}
+	a.window = win
+	if err := a.SaveWindowState(); err != nil {
+		t.Fatal(err)
+	}
+	// Saving language and theme again must not lose the window geometry.
+	if err := a.SaveSettings(Settings{Lang: "es", Theme: "highContrast"}); err != nil {
+		t.Fatal(err)
+	}
+	// A fresh App on the same folder is "the app restarted".
+	b := newApp(appDeps{ConfigDir: a.configDir, Window: &fakeWindow{}})
+	got := b.GetSettings()
+	if got.Lang != "es" || got.Theme != "highContrast" || got.Window == nil || *got.Window != win.geo {
+		t.Fatalf("after restart settings = %+v (window %+v)", got, got.Window)
+	}
+	b.startup(t.Context())
+	if r := b.window.(*fakeWindow).restored; r == nil || *r != win.geo {
+		t.Fatalf("window restored to %+v, want %+v", r, win.geo)
+	}
+	if l := b.uiLang(); l != "es" {
+		t.Fatalf("uiLang = %q, want es", l)
+	}
+	// No temporary files left behind by the atomic writes.
+	ents, _ := os.ReadDir(a.configDir)
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("leftover temporary file %s", e.Name())
+		}
+	}
+}
+
+func TestSettingsRejectsBadInput(t *testing.T) {
+	a, _ := newTestApp(t)
+	for _, s := range []Settings{{Lang: "fr"}, {Theme: "neon"}} {
+		if err := a.SaveSettings(s); err == nil {
+			t.Errorf("SaveSettings(%+v) accepted", s)
+		}
+	}
+	// A minimised window reports a geometry no screen has: it is not kept.
+	a.window = &fakeWindow{geo: WindowState{Width: 0, Height: 0, X: -32000, Y: -32000}}
+	if err := a.SaveWindowState(); err != nil {
+		t.Fatal(err)
+	}
+	if a.GetSettings().Window != nil {
+		t.Fatal("nonsense geometry was saved")
+	}
+}
+
+func TestSettingsDamagedFileGivesDefaults(t *testing.T) {
+	for name, content := range map[string]string{
+		"not json":    "{{{",
+		"bad theme":   `{"theme":"<script>"}`,
+		"oversize":    `{"lang":"es","x":"` + strings.Repeat("a", maxSettingsSize) + `"}`,
+		"off-screen":  `{"window":{"width":100000,"height":100,"x":0,"y":0}}`,
+		"wrong types": `{"lang":5}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			a, _ := newTestApp(t)
+			if err := os.WriteFile(filepath.Join(a.configDir, "settings.json"), []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if s := a.GetSettings(); s.Lang != "" || s.Theme != "" || s.Window != nil {
+				t.Fatalf("damaged settings read as %+v", s)
+			}
+			// Saving replaces the damaged file with a good one.
+			if err := a.SaveSettings(Settings{Lang: "en"}); err != nil {
+				t.Fatal(err)
+			}
+			if a.GetSettings().Lang != "en" {
+				t.Fatal("damaged file not replaced")
+			}
+		})
+	}
+}
+
+// TestLookupMX runs the binding against a real DNS server on loopback
+// (RFC 5321 §5.1 ordering, RFC 7505 null MX, §5.1 implicit MX).
+func TestLookupMX(t *testing.T) {
+	srv, err := dnstest.Start(
+		"fabrikam.test. 300 IN MX 20 mail2.fabrikam.test.",
+		"fabrikam.test. 300 IN MX 10 mail1.fabrikam.test.",
+		"mail1.fabrikam.test. 300 IN A 192.0.2.10",
+		"mail2.fabrikam.test. 300 IN AAAA 2001:db8::20",
+		"null.test. 300 IN MX 0 .",
+		"implicit.test. 300 IN A 192.0.2.30",
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	a, _ := newTestApp(t)
+
+	res := a.LookupMX(MXRequest{Domain: "fabrikam.test", DNSServer: srv.Addr(), Lang: "en"})
+	if res.Error != "" || len(res.Hosts) != 2 {
+		t.Fatalf("LookupMX = %+v", res)
+	}
+	if h := res.Hosts[0]; h.Preference != 10 || h.Exchanger != "mail1.fabrikam.test" || len(h.Addresses) != 1 || h.Addresses[0] != "192.0.2.10" {
+		t.Errorf("first host = %+v", h)
+	}
+	if h := res.Hosts[1]; h.Preference != 20 || h.Addresses[0] != "2001:db8::20" {
+		t.Errorf("second host = %+v", h)
+	}
+	if !strings.HasPrefix(res.Resolver, srv.Addr()) {
+		t.Errorf("resolver = %q, want %s", res.Resolver, srv.Addr())
+	}
+
+	null := a.LookupMX(MXRequest{Domain: "null.test", DNSServer: srv.Addr(), Lang: "es"})
+	if !null.NullMX || null.ErrorKind != "permanent" || null.Error == "" {
+		t.Errorf("null MX = %+v", null)
+	}
+	en := a.LookupMX(MXRequest{Domain: "null.test", DNSServer: srv.Addr(), Lang: "en"})
+	if en.Error == null.Error {
+		t.Errorf("error not translated: %q in both languages", en.Error)
+	}
+
+	imp := a.LookupMX(MXRequest{Domain: "implicit.test", DNSServer: srv.Addr()})
+	if !imp.ImplicitMX || len(imp.Hosts) != 1 || !imp.Hosts[0].Implicit {
+		t.Errorf("implicit MX = %+v", imp)
+	}
+
+	nx := a.LookupMX(MXRequest{Domain: "nope.test", DNSServer: srv.Addr()})
+	if nx.ErrorKind != "permanent" || nx.Rcode != "NXDOMAIN" {
+		t.Errorf("NXDOMAIN = %+v", nx)
+	}
+
+	before := srv.QueryCount()
+	for _, bad := range []MXRequest{
+		{Domain: "fabrikam.test\r\nRCPT TO:<x@y>", DNSServer: srv.Addr()},
+		{Domain: "", DNSServer: srv.Addr()},
+		{Domain: "fabrikam.test", DNSServer: "dns.example.com"},
+	} {
+		r := a.LookupMX(bad)
+		if r.ErrorKind != "usage" {
+			t.Errorf("LookupMX(%q, %q) kind = %q (%s), want usage", bad.Domain, bad.DNSServer, r.ErrorKind, r.Error)
+		}
+	}
+	if srv.QueryCount() != before {
+		t.Error("invalid input reached the DNS server")
+	}
+	// The DTO must encode: the frontend receives it as JSON.
+	if _, err := json.Marshal(res); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testProfile(name string) profile.Profile {
+	p := profile.New(name)
+	p.Target.Host = "127.0.0.1"
+	p.Target.Port = 2525
+	p.Envelope.From = "admin@fabrikam.test"
+	p.Envelope.To = []string{"user@contoso.test"}
+	p.Message.Subject = "Prueba"
+	return p
+}
+
+func TestProfilesLifecycle(t *testing.T) {
+	a, _ := newTestApp(t)
+	list, err := a.ListProfiles()
+	if err != nil || len(list) != 0 {
+		t.Fatalf("fresh list = %v, %v", list, err)
+	}
+	p := testProfile("Contoso relay")
+	p.Auth = profile.Auth{Mechanism: "PLAIN", User: "admin"}
+	saved, err := a.SaveProfile(p, "s3cret")
+	if err != nil || saved.Warning != "" {
+		t.Fatalf("SaveProfile = %+v, %v", saved, err)
+	}
+	if saved.Profile.Auth.SecretRef == "" {
+		t.Error("secret stored but the profile does not refer to it")
+	}
+	dup, err := a.DuplicateProfile(saved.Profile.ID)
+	if err != nil || dup.ID == saved.Profile.ID || dup.Name == saved.Profile.Name {
+		t.Fatalf("DuplicateProfile = %+v, %v", dup, err)
+	}
+
+	// A damaged file shows in the list as such instead of breaking it.
+	damaged := profile.NewID()
+	if err := os.WriteFile(filepath.Join(a.profiles.Dir(), damaged+".json"), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	list, err = a.ListProfiles()
+	if err != nil || len(list) != 3 {
+		t.Fatalf("list = %+v, %v", list, err)
+	}
+	last := list[2]
+	if !last.Damaged || last.ID != damaged || last.Error == "" || last.Profile != nil {
+		t.Errorf("damaged entry = %+v", last)
+	}
+	if err := a.DeleteProfile(damaged); err != nil {
+		t.Fatal(err)
+	}
+
+	// Export then import through the (faked) native dialogs.
+	out := filepath.Join(t.TempDir(), "export.json")
+	a.dialogs = fileDialogs{save: out, open: out}
+	path, err := a.ExportProfile(saved.Profile.ID)
+	if err != nil || path != out {
+		t.Fatalf("ExportProfile = %q, %v", path, err)
+	}
+	data, _ := os.ReadFile(out)
+	if strings.Contains(string(data), "s3cret") || strings.Contains(string(data), "secret_ref") {
+		t.Error("export carries the secret or its reference")
+	}
+	imp, err := a.ImportProfile()
+	if err != nil || imp == nil || imp.ID == saved.Profile.ID {
+		t.Fatalf("ImportProfile = %+v, %v", imp, err)
+	}
+	a.dialogs = fileDialogs{}
+	if imp, err := a.ImportProfile(); imp != nil || err != nil {
+		t.Errorf("cancelled import = %v, %v", imp, err)
+	}
+
+	if _, err := a.GetProfile("../../etc/passwd"); err == nil {
+		t.Error("GetProfile accepted a path as id")
+	}
+	if err := a.DeleteProfile(saved.Profile.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.GetProfile(saved.Profile.ID); !strings.Contains(err.Error(), "not found") {
+		t.Errorf("after delete: %v", err)
+	}
+}
+
+func TestSaveProfileValidatesAndSpeaksSpanish(t *testing.T) {
+	a, _ := newTestApp(t)
+	if err := a.SaveSettings(Settings{Lang: "es"}); err != nil {
+		t.Fatal(err)
+	}
+	p := testProfile("Malo")
+	p.Envelope.To = []string{"no-at-sign"}
+	_, err := a.SaveProfile(p, "")
+	if err == nil {
+		t.Fatal("invalid profile saved")
+	}
+	if !strings.Contains(err.Error(), "envelope.to") || !strings.ContainsAny(err.Error(), "áéíóúñ") {
+		t.Errorf("error not in Spanish: %v", err)
+	}
+}
+
+func TestSaveProfileWithoutKeyring(t *testing.T) {
+	rec := &recorder{}
+	a := newApp(appDeps{Emit: rec.emit, ConfigDir: t.TempDir(), Secrets: noKeyring{}})
+	p := testProfile("No keyring")
+	p.Auth = profile.Auth{Mechanism: "LOGIN", User: "admin"}
+	saved, err := a.SaveProfile(p, "pw")
+	if err != nil {
+		t.Fatalf("SaveProfile without keyring failed: %v", err)
+	}
+	if saved.Warning == "" || saved.Profile.Auth.SecretRef != "" {
+		t.Errorf("saved = %+v", saved)
+	}
+	if _, err := a.GetProfile(saved.Profile.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNoConfigDir(t *testing.T) {
+	a := newApp(appDeps{})
+	if _, err := a.ListProfiles(); !errors.Is(err, errNoConfigDir) {
+		t.Errorf("ListProfiles = %v", err)
+	}
+	if err := a.SaveSettings(Settings{}); !errors.Is(err, errNoConfigDir) {
+		t.Errorf("SaveSettings = %v", err)
+	}
+}
+
+func TestSafeFileName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Contoso relay":       "Contoso relay",
+		"../../etc/passwd":    "etcpasswd",
+		"a\\b:c*d?e\"f<g>h|i": "abcdefghi",
+		"":                    "profile",
+		"Correo año":          "Correo año",
+	} {
+		if got := safeFileName(in); got != want {
+			t.Errorf("safeFileName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"smtpprobe/backend/lang"
+)
+
+// maxSettingsSize bounds the settings file read: it holds a few short
+// fields, so anything bigger is damage, not settings.
+const maxSettingsSize = 64 << 10
+
+// WindowState is the window's size and position, restored at start.
+type WindowState struct {
+	Width     int  `json:"width"`
+	Height    int  `json:"height"`
+	X         int  `json:"x"`
+	Y         int  `json:"y"`
+	Maximised bool `json:"maximised,omitempty"`
+}
+
+// Settings are the user's preferences kept between runs. Empty fields mean
+// "not chosen": the UI then follows the operating system.
+type Settings struct {
+	// Lang is "en", "es" or "" (follow the OS).
+	Lang string `json:"lang"`
+	// Theme is "light", "dark", "highContrast" or "" (follow the OS).
+	Theme string `json:"theme"`
+	// Window is nil until the window was moved or resized once.
+	Window *WindowState `json:"window,omitempty"`
+	// DemoOffered is set once the first-run demo card was dismissed or used.
+	DemoOffered bool `json:"demo_offered"`
+}
+
+var validThemes = map[string]bool{"": true, "light": true, "dark": true, "highContrast": true}
+
+func (s Settings) validate() error {
+	if s.Lang != "" {
+		if _, err := lang.Parse(s.Lang); err != nil {
+			return fmt.Errorf("settings: language: %w", err)
+		}
+	}
+	if !validThemes[s.Theme] {
+		return fmt.Errorf("settings: unknown theme %q", s.Theme)
+	}
+	if w := s.Window; w != nil {
+		// Sizes outside any real screen come from a damaged file; restoring
+		// them would put the window out of reach.
+		if w.Width < 200 || w.Height < 200 || w.Width > 20000 || w.Height > 20000 ||
+			w.X < -20000 || w.Y < -20000 || w.X > 20000 || w.Y > 20000 {
+			return fmt.Errorf("settings: window geometry %dx%d at %d,%d is out of range", w.Width, w.Height, w.X, w.Y)
+		}
+	}
+	return nil
+}
+
+func (a *App) settingsPath() (string, error) {
+	if a.configDir == "" {
+		return "", errNoConfigDir
+	}
+	return filepath.Join(a.configDir, "settings.json"), nil
+}
+
+// loadSettings reads the settings file. A missing file is the zero Settings;
+// a damaged one is reported, and GetSettings then falls back to defaults.
+func (a *App) loadSettings() (Settings, error) {
+	var s Settings
+	p, err := a.settingsPath()
+	if err != nil {
+		return s, err
+	}
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("open settings: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxSettingsSize+1))
+	if err != nil {
+		return s, fmt.Errorf("read settings: %w", err)
+	}
+	if len(data) > maxSettingsSize {
+		return Settings{}, fmt.Errorf("settings file %s is larger than %d bytes", p, maxSettingsSize)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		return Settings{}, fmt.Errorf("settings file %s: %w", p, err)
+	}
+	if err := s.validate(); err != nil {
+		return Settings{}, err
+	}
+	return s, nil
+}
+
+// GetSettings returns the saved settings; a missing or damaged file gives
+// the defaults (a broken preferences file must never keep the app from
+// starting).
+func (a *App) GetSettings() Settings {
+	a.settingsMu.Lock()
+	defer a.settingsMu.Unlock()
+	s, err := a.loadSettings()
+	if err != nil {
+		return Settings{}
+	}
+	return s
+}
+
+// SaveSettings stores the language, theme and demo flag. The window geometry
+// is kept: only the window itself reports it (SaveWindowState).
+func (a *App) SaveSettings(s Settings) error {
+	a.settingsMu.Lock()
+	defer a.settingsMu.Unlock()
+	if err := s.validate(); err != nil {
+		return err
+	}
+	old, _ := a.loadSettings()
+	s.Window = old.Window
+	return a.writeSettings(s)
+}
+
+func (a *App) writeSettings(s Settings) error {
+	p, err := a.settingsPath()
+	if err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode settings: %w", err)
+	}
+	return writeFileAtomic(p, append(data, '\n'))
+}
+
+// writeFileAtomic replaces path with data so that a crash leaves either the
+// old or the new file, never a half-written one: temporary file in the same
+// folder, fsync, rename, fsync of the folder.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("create temporary file: %w", err)
+	}
+	name := tmp.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(name)
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", name, err)
+	}
+	if err := os.Rename(name, path); err != nil {
+		return fmt.Errorf("replace %s: %w", path, err)
+	}
+	ok = true
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes the rename durable where the OS allows syncing a folder;
+// Windows does not, and the rename is already atomic there.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}

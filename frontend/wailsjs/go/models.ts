@@ -1,0 +1,447 @@
+export namespace main {
+	
+	export class MXHost {
+	    preference: number;
+	    exchanger: string;
+	    exchanger_unicode?: string;
+	    equal: boolean;
+	    implicit: boolean;
+	    addresses: string[];
+	    flags: string[];
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MXHost(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.preference = source["preference"];
+	        this.exchanger = source["exchanger"];
+	        this.exchanger_unicode = source["exchanger_unicode"];
+	        this.equal = source["equal"];
+	        this.implicit = source["implicit"];
+	        this.addresses = source["addresses"];
+	        this.flags = source["flags"];
+	        this.error = source["error"];
+	    }
+	}
+	export class MXRequest {
+	    domain: string;
+	    dns_server: string;
+	    lang: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MXRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.domain = source["domain"];
+	        this.dns_server = source["dns_server"];
+	        this.lang = source["lang"];
+	    }
+	}
+	export class MXResult {
+	    domain: string;
+	    display: string;
+	    resolver: string;
+	    rcode: string;
+	    null_mx: boolean;
+	    implicit_mx: boolean;
+	    hosts: MXHost[];
+	    warnings: string[];
+	    elapsed_ms: number;
+	    error?: string;
+	    error_kind?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MXResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.domain = source["domain"];
+	        this.display = source["display"];
+	        this.resolver = source["resolver"];
+	        this.rcode = source["rcode"];
+	        this.null_mx = source["null_mx"];
+	        this.implicit_mx = source["implicit_mx"];
+	        this.hosts = this.convertValues(source["hosts"], MXHost);
+	        this.warnings = source["warnings"];
+	        this.elapsed_ms = source["elapsed_ms"];
+	        this.error = source["error"];
+	        this.error_kind = source["error_kind"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ProfileEntry {
+	    id: string;
+	    file: string;
+	    name: string;
+	    damaged: boolean;
+	    error?: string;
+	    profile?: profile.Profile;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProfileEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.file = source["file"];
+	        this.name = source["name"];
+	        this.damaged = source["damaged"];
+	        this.error = source["error"];
+	        this.profile = this.convertValues(source["profile"], profile.Profile);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SavedProfile {
+	    profile: profile.Profile;
+	    warning?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SavedProfile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profile = this.convertValues(source["profile"], profile.Profile);
+	        this.warning = source["warning"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class WindowState {
+	    width: number;
+	    height: number;
+	    x: number;
+	    y: number;
+	    maximised?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new WindowState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.width = source["width"];
+	        this.height = source["height"];
+	        this.x = source["x"];
+	        this.y = source["y"];
+	        this.maximised = source["maximised"];
+	    }
+	}
+	export class Settings {
+	    lang: string;
+	    theme: string;
+	    window?: WindowState;
+	    demo_offered: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Settings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.lang = source["lang"];
+	        this.theme = source["theme"];
+	        this.window = this.convertValues(source["window"], WindowState);
+	        this.demo_offered = source["demo_offered"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace profile {
+	
+	export class Auth {
+	    mechanism?: string;
+	    user?: string;
+	    secret_ref?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Auth(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mechanism = source["mechanism"];
+	        this.user = source["user"];
+	        this.secret_ref = source["secret_ref"];
+	    }
+	}
+	export class DSN {
+	    notify?: string[];
+	    ret?: string;
+	    envid?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DSN(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.notify = source["notify"];
+	        this.ret = source["ret"];
+	        this.envid = source["envid"];
+	    }
+	}
+	export class Envelope {
+	    ehlo?: string;
+	    from: string;
+	    to: string[];
+	    dsn: DSN;
+	
+	    static createFrom(source: any = {}) {
+	        return new Envelope(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ehlo = source["ehlo"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.dsn = this.convertValues(source["dsn"], DSN);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Header {
+	    name: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Header(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.value = source["value"];
+	    }
+	}
+	export class Message {
+	    subject?: string;
+	    body?: string;
+	    headers?: Header[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Message(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.subject = source["subject"];
+	        this.body = source["body"];
+	        this.headers = this.convertValues(source["headers"], Header);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Timeouts {
+	    connect?: string;
+	    banner?: string;
+	    command?: string;
+	    data_block?: string;
+	    final_dot?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Timeouts(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.connect = source["connect"];
+	        this.banner = source["banner"];
+	        this.command = source["command"];
+	        this.data_block = source["data_block"];
+	        this.final_dot = source["final_dot"];
+	    }
+	}
+	export class Target {
+	    domain?: string;
+	    host?: string;
+	    port?: number;
+	    tls?: string;
+	    dns_server?: string;
+	    all_mx?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Target(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.domain = source["domain"];
+	        this.host = source["host"];
+	        this.port = source["port"];
+	        this.tls = source["tls"];
+	        this.dns_server = source["dns_server"];
+	        this.all_mx = source["all_mx"];
+	    }
+	}
+	export class Profile {
+	    schema: number;
+	    id: string;
+	    name: string;
+	    description?: string;
+	    target: Target;
+	    envelope: Envelope;
+	    message: Message;
+	    auth: Auth;
+	    timeouts: Timeouts;
+	    stop_after?: string;
+	    pipelining: boolean;
+	    chunking: boolean;
+	    // Go type: time
+	    created: any;
+	    // Go type: time
+	    updated: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Profile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.schema = source["schema"];
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.target = this.convertValues(source["target"], Target);
+	        this.envelope = this.convertValues(source["envelope"], Envelope);
+	        this.message = this.convertValues(source["message"], Message);
+	        this.auth = this.convertValues(source["auth"], Auth);
+	        this.timeouts = this.convertValues(source["timeouts"], Timeouts);
+	        this.stop_after = source["stop_after"];
+	        this.pipelining = source["pipelining"];
+	        this.chunking = source["chunking"];
+	        this.created = this.convertValues(source["created"], null);
+	        this.updated = this.convertValues(source["updated"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+
+}
+
