@@ -37,3 +37,20 @@ func (r Reply) Message() string {
 	}
 	return strings.TrimSpace(strings.Join(parts, " "))
 }
+
+// String returns the reply as one line for logs and error messages:
+// the code followed by Message.
+func (r Reply) String() string {
+	m := r.Message()
+	if m == "" {
+		return itoa3(r.Code)
+	}
+	return itoa3(r.Code) + " " + m
+}
+
+func itoa3(code int) string {
+	if code < 0 || code > 999 {
+		return "???"
+	}
+	return string([]byte{byte('0' + code/100), byte('0' + code/10%10), byte('0' + code%10)})
+}

@@ -1,0 +1,185 @@
+package smtpwire
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"smtpprobe/backend/lang"
+	"smtpprobe/backend/transcript"
+)
+
+// Command is one command line to send.
+type Command struct {
+	// Line is the command without its CRLF; Conn adds it.
+	Line string
+	// Masked, when not empty, is shown in the transcript instead of Line and
+	// the raw bytes are not kept: for secrets such as AUTH responses.
+	Masked string
+}
+
+// Conn is a client connection that records every line it reads and writes.
+// Reads and writes each carry a deadline. Close may be called from any
+// goroutine (e.g. when a context is cancelled) and makes any blocked read or
+// write return at once; the other methods are for one goroutine.
+type Conn struct {
+	nc  net.Conn
+	rr  *ReplyReader
+	rec *Recorder
+	tls bool
+
+	closeOnce sync.Once
+	closeErr  error
+	closedMu  sync.Mutex
+	closed    bool
+}
+
+// NewConn wraps nc; every line goes to rec.
+func NewConn(nc net.Conn, rec *Recorder) *Conn {
+	c := &Conn{nc: nc, rec: rec}
+	c.rr = NewReplyReader(nc)
+	c.rr.OnLine = c.recordRead
+	return c
+}
+
+func (c *Conn) recordRead(raw []byte) {
+	text := bytes.TrimSuffix(bytes.TrimSuffix(raw, []byte("\n")), []byte("\r"))
+	c.rec.Add(transcript.Server, transcript.Escape(text), raw, c.tls)
+}
+
+// Recorder returns the recorder of the connection.
+func (c *Conn) Recorder() *Recorder { return c.rec }
+
+// LocalAddr returns the local network address.
+func (c *Conn) LocalAddr() net.Addr { return c.nc.LocalAddr() }
+
+// RemoteAddr returns the remote network address.
+func (c *Conn) RemoteAddr() net.Addr { return c.nc.RemoteAddr() }
+
+// TLS reports whether the connection has been switched to TLS.
+func (c *Conn) TLS() bool { return c.tls }
+
+// NetConn returns the current underlying connection (the TLS connection after
+// UpgradeTLS), e.g. to read its TLS state.
+func (c *Conn) NetConn() net.Conn { return c.nc }
+
+// ReadReply reads one reply, which must arrive completely within timeout
+// (no deadline when timeout <= 0): a server that drips an endless reply is cut
+// off like a silent one.
+func (c *Conn) ReadReply(timeout time.Duration) (Reply, error) {
+	if err := c.nc.SetReadDeadline(deadline(timeout)); err != nil {
+		return Reply{}, fmt.Errorf("setting read deadline: %w", err)
+	}
+	r, err := c.rr.ReadReply()
+	if err != nil {
+		return Reply{}, fmt.Errorf("reading reply: %w", err)
+	}
+	return r, nil
+}
+
+// WriteCommands sends the commands in one write (one flight, for RFC 2920
+// pipelining when there are several) within timeout. Each command is checked
+// first: a CR, LF or NUL inside a line would let it smuggle another command,
+// so such a command is refused and nothing is written.
+func (c *Conn) WriteCommands(timeout time.Duration, cmds ...Command) error {
+	var buf bytes.Buffer
+	for _, cmd := range cmds {
+		if i := bytes.IndexAny([]byte(cmd.Line), "\r\n\x00"); i >= 0 {
+			return &ProtocolError{Rule: "RFC 5321 §2.3.8", Reason: lang.Text{
+				EN: "refusing to send a command with CR, LF or NUL inside it",
+				ES: "no se envía un comando que contiene CR, LF o NUL",
+			}, Line: transcript.EscapeString(cmd.Line)}
+		}
+		buf.WriteString(cmd.Line)
+		buf.WriteString("\r\n")
+	}
+	for _, cmd := range cmds {
+		if cmd.Masked != "" {
+			c.rec.Add(transcript.Client, transcript.EscapeString(cmd.Masked), nil, c.tls)
+			continue
+		}
+		raw := []byte(cmd.Line + "\r\n")
+		c.rec.Add(transcript.Client, transcript.EscapeString(cmd.Line), raw, c.tls)
+	}
+	return c.write(buf.Bytes(), timeout)
+}
+
+// WriteData sends p, message data already prepared for the wire (dot-stuffed
+// with its final dot for DATA, or a BDAT chunk), within timeout. Each line of p
+// becomes a transcript entry; a last line without CRLF (possible within a
+// BDAT chunk) is recorded as it is.
+func (c *Conn) WriteData(p []byte, timeout time.Duration) error {
+	for rest := p; len(rest) > 0; {
+		i := bytes.Index(rest, []byte("\r\n"))
+		var line []byte
+		if i < 0 {
+			line, rest = rest, nil
+		} else {
+			line, rest = rest[:i+2], rest[i+2:]
+		}
+		c.rec.Add(transcript.Client, transcript.Escape(bytes.TrimSuffix(line, []byte("\r\n"))), line, c.tls)
+	}
+	return c.write(p, timeout)
+}
+
+func (c *Conn) write(p []byte, timeout time.Duration) error {
+	if err := c.nc.SetWriteDeadline(deadline(timeout)); err != nil {
+		return fmt.Errorf("setting write deadline: %w", err)
+	}
+	if _, err := c.nc.Write(p); err != nil {
+		return fmt.Errorf("writing: %w", err)
+	}
+	return nil
+}
+
+// ErrBufferedAfterUpgrade reports data the server sent after its reply to
+// STARTTLS and before the handshake: it may be an injection (CVE-2011-0411).
+var ErrBufferedAfterUpgrade = errors.New("server sent data before the TLS handshake")
+
+// UpgradeTLS switches the connection to TLS: upgrade receives the plain
+// connection and returns the secured one (performing the handshake). Lines
+// after it are recorded with the TLS flag. It fails without calling upgrade
+// when bytes are already buffered from the plain connection.
+func (c *Conn) UpgradeTLS(upgrade func(net.Conn) (net.Conn, error)) error {
+	if n := c.rr.Buffered(); n > 0 {
+		return fmt.Errorf("%w (%d bytes)", ErrBufferedAfterUpgrade, n)
+	}
+	tc, err := upgrade(c.nc)
+	if err != nil {
+		return fmt.Errorf("TLS handshake: %w", err)
+	}
+	c.closedMu.Lock()
+	closed := c.closed
+	c.nc = tc
+	c.closedMu.Unlock()
+	if closed {
+		_ = tc.Close()
+		return net.ErrClosed
+	}
+	c.rr.Reset(tc)
+	c.tls = true
+	return nil
+}
+
+// Close closes the connection. It is safe to call more than once and from
+// any goroutine.
+func (c *Conn) Close() error {
+	c.closeOnce.Do(func() {
+		c.closedMu.Lock()
+		c.closed = true
+		nc := c.nc
+		c.closedMu.Unlock()
+		c.closeErr = nc.Close()
+	})
+	return c.closeErr
+}
+
+func deadline(timeout time.Duration) time.Time {
+	if timeout <= 0 {
+		return time.Time{}
+	}
+	return time.Now().Add(timeout)
+}

@@ -1,0 +1,79 @@
+package smtpwire
+
+import (
+	"sync"
+	"time"
+
+	"smtpprobe/backend/transcript"
+)
+
+// Recorder numbers, timestamps and keeps transcript entries, and hands each to
+// a callback as it is made. It is safe for concurrent use; entries are
+// numbered in the order Add is called.
+type Recorder struct {
+	mu      sync.Mutex
+	start   time.Time
+	entries []transcript.Entry
+	onEntry func(transcript.Entry)
+}
+
+// NewRecorder returns a Recorder whose entries count elapsed time from start.
+// onEntry, when not nil, is called synchronously from the goroutine that
+// adds each entry, after the entry is stored; it must be quick and must not
+// call back into the Recorder.
+func NewRecorder(start time.Time, onEntry func(transcript.Entry)) *Recorder {
+	return &Recorder{start: start, onEntry: onEntry}
+}
+
+// Start returns the time elapsed times are counted from.
+func (r *Recorder) Start() time.Time { return r.start }
+
+// Add records one line. text is shown as is, so the caller escapes it; raw is
+// copied (nil for info and masked lines).
+func (r *Recorder) Add(dir transcript.Direction, text string, raw []byte, tls bool) transcript.Entry {
+	now := time.Now()
+	var rawCopy []byte
+	if raw != nil {
+		rawCopy = append([]byte(nil), raw...)
+	}
+	r.mu.Lock()
+	el := now.Sub(r.start)
+	e := transcript.Entry{
+		Seq:       len(r.entries) + 1,
+		Time:      now,
+		Elapsed:   el,
+		ElapsedMS: float64(el.Microseconds()) / 1000,
+		Dir:       dir,
+		Text:      text,
+		TLS:       tls,
+		Raw:       rawCopy,
+	}
+	r.entries = append(r.entries, e)
+	cb := r.onEntry
+	// The callback runs under the lock so that entries reach it in Seq order
+	// even when several goroutines record.
+	if cb != nil {
+		cb(e)
+	}
+	r.mu.Unlock()
+	return e
+}
+
+// Info records a note from SMTP Probe itself; text is escaped here.
+func (r *Recorder) Info(text string) transcript.Entry {
+	return r.Add(transcript.Info, transcript.EscapeString(text), nil, false)
+}
+
+// Entries returns a copy of the entries recorded so far.
+func (r *Recorder) Entries() []transcript.Entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]transcript.Entry(nil), r.entries...)
+}
+
+// Len returns how many entries have been recorded.
+func (r *Recorder) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.entries)
+}
