@@ -253,9 +253,9 @@ func New(cfg Config) (*Receiver, error) {
 // only the start; call Close to stop. A failure to listen is a *ListenError.
 func (r *Receiver) Start(ctx context.Context) error {
 	r.mu.Lock()
-	if r.started {
+	if r.started || r.closing {
 		r.mu.Unlock()
-		return errors.New("receiver: already started")
+		return errors.New("receiver: Start called twice or after Close")
 	}
 	r.started = true
 	r.mu.Unlock()
@@ -265,7 +265,6 @@ func (r *Receiver) Start(ctx context.Context) error {
 	if err != nil {
 		return &ListenError{Addr: r.cfg.Addr, Reason: classifyListenError(err), Err: err}
 	}
-	r.ln = ln
 
 	s := smtp.NewServer(backend{r})
 	s.Domain = r.cfg.Domain
@@ -282,10 +281,19 @@ func (r *Receiver) Start(ctx context.Context) error {
 	if r.cfg.TLS {
 		s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{r.cert}, MinVersion: tls.VersionTLS13}
 	}
-	r.server = s
+
+	r.mu.Lock()
+	if r.closing {
+		// Close ran while we were opening the socket.
+		r.mu.Unlock()
+		ln.Close()
+		return errors.New("receiver: closed during Start")
+	}
+	r.ln, r.server = ln, s
+	r.serveWG.Add(1)
+	r.mu.Unlock()
 
 	go r.dispatch()
-	r.serveWG.Add(1)
 	go func() {
 		defer r.serveWG.Done()
 		// Serve returns when the listener closes, which only Close does.
@@ -296,6 +304,8 @@ func (r *Receiver) Start(ctx context.Context) error {
 
 // Addr is the address the receiver listens on (nil before Start).
 func (r *Receiver) Addr() net.Addr {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.ln == nil {
 		return nil
 	}
@@ -324,17 +334,17 @@ func (r *Receiver) Close() error {
 	r.closeOnce.Do(func() {
 		r.mu.Lock()
 		r.closing = true
-		started := r.server != nil
+		ln, server := r.ln, r.server
 		live := make([]*recConn, 0, len(r.live))
 		for c := range r.live {
 			live = append(live, c)
 		}
 		r.mu.Unlock()
-		if !started {
+		if server == nil {
 			close(r.eventsDone)
 			return
 		}
-		if err := r.ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+		if err := ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
 			r.closeErr = fmt.Errorf("receiver: close listener: %w", err)
 		}
 		r.serveWG.Wait()
@@ -348,7 +358,7 @@ func (r *Receiver) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		// Shutdown also closes the listener again; that error is expected.
-		if err := r.server.Shutdown(ctx); err != nil && !errors.Is(err, net.ErrClosed) && r.closeErr == nil {
+		if err := server.Shutdown(ctx); err != nil && !errors.Is(err, net.ErrClosed) && r.closeErr == nil {
 			r.closeErr = fmt.Errorf("receiver: wait for sessions: %w", err)
 		}
 		r.connWG.Wait()

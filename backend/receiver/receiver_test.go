@@ -805,3 +805,32 @@ func TestConfigChecks(t *testing.T) {
 		t.Errorf("Close before Start: %v", err)
 	}
 }
+
+func TestIPv6LoopbackAndLifecycle(t *testing.T) {
+	r, err := New(Config{Addr: "[::1]:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(context.Background()); err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	}
+	if err := r.Start(context.Background()); err == nil {
+		t.Error("second Start succeeded")
+	}
+	if err := smtp.SendMail(r.Addr().String(), nil, "a@example.com", []string{"b@[IPv6:::1]"}, []byte("Subject: v6\r\n\r\nx\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "message", func() bool { return len(r.Messages()) == 1 })
+	if rc := r.Messages()[0].Envelope.Rcpts[0].Addr; rc != "b@[IPv6:::1]" {
+		t.Errorf("address literal recorded as %q", rc)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if err := r.Start(context.Background()); err == nil {
+		t.Error("Start after Close succeeded")
+	}
+}
