@@ -396,6 +396,12 @@ func (e *entry) matches(q *query) bool {
 		// Only for codes no class entry explains (outside 2xx–5xx).
 		return q.code/100 < 2 || q.code/100 > 5
 	}
+	// Text rules describe refusals: unless a rule names its code or class,
+	// it does not apply to a 2xx or 3xx reply (a banner saying "no spam
+	// here" is not a content rejection).
+	if e.tier == tierText && e.Code == 0 && e.Class == 0 && q.code/100 < 4 {
+		return false
+	}
 	if e.Code != 0 && e.Code != q.code {
 		return false
 	}

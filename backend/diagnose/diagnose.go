@@ -13,7 +13,8 @@
 //     reply text
 //  4. text rules: regular expressions over the reply text, for the many
 //     replies that carry no enhanced code or only a generic one ("Relay access
-//     denied", greylisting, blocklist hits)
+//     denied", greylisting, blocklist hits); the first matching rule wins,
+//     and rules apply to 4xx and 5xx replies unless they name a code or class
 //  5. the IANA registry meaning of the enhanced code (X.1.1, RFC 3463...)
 //  6. the registry meaning of its subject (X.1.XXX)
 //  7. the basic reply code (RFC 5321 §4.2.3); X.0.0, which only repeats the

@@ -12,7 +12,7 @@ import (
 // Limits on hostile input: a server (or a paste) can send megabytes of reply
 // text; matching and display only ever look at the start of it.
 const (
-	maxMatchText = 8 << 10
+	maxMatchText = 4 << 10
 	maxDetail    = 512
 )
 
@@ -33,9 +33,18 @@ func Evaluate(step string, reply *smtpwire.Reply, ctx Context) Evaluation {
 	q.text = matchText(reply)
 
 	var found []*entry
+	// Once a specific entry (tiers 1–4) has said everything, the remaining
+	// specific entries could only contribute text about another situation;
+	// skipping them also saves running every text rule on every reply.
+	complete := false
 	for _, e := range kb().replies {
+		if complete && e.tier <= tierText {
+			continue
+		}
 		if e.matches(q) {
 			found = append(found, e)
+			complete = complete || (e.tier <= tierText && e.Summary.EN != "" &&
+				len(e.Causes) > 0 && len(e.Actions) > 0 && e.Verdict != "")
 		}
 	}
 	ev := Evaluation{Step: q.step, Code: reply.Code, Class: classOf(reply.Code)}
@@ -197,18 +206,23 @@ func matchText(r *smtpwire.Reply) string {
 		if f, rest, ok := strings.Cut(l, " "); ok && enhancedRe.MatchString(f) {
 			l = rest
 		}
-		sb.WriteString(l)
-		if sb.Len() >= maxMatchText {
+		if room := maxMatchText - sb.Len(); len(l) > room {
+			sb.WriteString(shorten(l, room))
 			break
 		}
+		sb.WriteString(l)
 	}
-	return shorten(sb.String(), maxMatchText)
+	return sb.String()
 }
 
-// shorten cuts s to at most n bytes without splitting a UTF-8 sequence.
+// shorten cuts s to at most n bytes without splitting a UTF-8 sequence and
+// marks the cut.
 func shorten(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	if n <= 0 {
+		return ""
 	}
 	cut := n
 	for cut > 0 && s[cut]&0xC0 == 0x80 {

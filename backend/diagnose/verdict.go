@@ -184,7 +184,9 @@ func Verdict(outcomes []Outcome) Headline {
 		}
 		step := normStep(o.Step)
 		ev := evals[i]
-		if step == "rcpt" {
+		// A refused recipient does not end the session; a RCPT that got no
+		// reply at all (timeout, closed connection) does.
+		if step == "rcpt" && o.Failure == "" {
 			rcpt := shorten(transcript.EscapeString(o.Recipient), 320)
 			if failed(ev) {
 				rejected = append(rejected, rcpt)
