@@ -20,7 +20,9 @@ type Outcome struct {
 	Recipient string
 	// Reply is the server's reply, nil when the step failed without one.
 	Reply *smtpwire.Reply
-	// Failure is the failure kind (see FailureKinds) when there is no reply.
+	// Failure is the failure kind (see FailureKinds) when the step got no
+	// reply, or failed after it (STARTTLS answered 220, then the handshake
+	// failed); it wins over Reply.
 	Failure string
 	// Detail is the low-level error text of a failure.
 	Detail string
