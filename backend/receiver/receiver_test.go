@@ -1,6 +1,7 @@
 package receiver
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -832,5 +833,37 @@ func TestIPv6LoopbackAndLifecycle(t *testing.T) {
 	}
 	if err := r.Start(context.Background()); err == nil {
 		t.Error("Start after Close succeeded")
+	}
+}
+
+// TestIdleTimeout: a client that stops talking is dropped with 421 4.4.2
+// after ReadTimeout (RFC 5321 §4.5.3.2), in clear text and inside the
+// STARTTLS bridge, whose deadlines go to go-smtp's side of the pipe.
+func TestIdleTimeout(t *testing.T) {
+	for _, useTLS := range []bool{false, true} {
+		t.Run(fmt.Sprintf("tls=%v", useTLS), func(t *testing.T) {
+			r := start(t, Config{TLS: useTLS, ReadTimeout: 200 * time.Millisecond})
+			c := dial(t, r)
+			c.last()
+			c.cmd("EHLO x")
+			br := c.br
+			if useTLS {
+				expect(t, "STARTTLS", c.cmd("STARTTLS"), "220")
+				tc := tls.Client(c.conn, trusting(r))
+				if err := tc.Handshake(); err != nil {
+					t.Fatal(err)
+				}
+				br = bufio.NewReader(tc)
+			}
+			line, err := br.ReadString('\n')
+			if err != nil || !strings.HasPrefix(line, "421 4.4.2") {
+				t.Fatalf("idle client got %q, %v; want 421 4.4.2", line, err)
+			}
+			waitFor(t, "close", func() bool { return r.Stats().Open == 0 })
+			tr := r.Connections()[0].Transcript
+			if last := tr[len(tr)-1]; last.Dir != transcript.Server || !strings.HasPrefix(last.Text, "421 4.4.2") || last.TLS != useTLS {
+				t.Errorf("last transcript entry %+v", last)
+			}
+		})
 	}
 }
