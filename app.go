@@ -38,6 +38,8 @@ type App struct {
 
 	sessionsMu sync.Mutex
 	sessions   map[string]context.CancelFunc
+
+	recv receiverSlot
 }
 
 // appDeps are the dependencies of an App; tests fill them with temporary

@@ -132,6 +132,124 @@ export namespace main {
 		    return a;
 		}
 	}
+	export class ReceiverConn {
+	    id: number;
+	    remote: string;
+	    start: string;
+	    open: boolean;
+	    ehlo: string;
+	    tls: boolean;
+	    messages: number;
+	    lines: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ReceiverConn(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.remote = source["remote"];
+	        this.start = source["start"];
+	        this.open = source["open"];
+	        this.ehlo = source["ehlo"];
+	        this.tls = source["tls"];
+	        this.messages = source["messages"];
+	        this.lines = source["lines"];
+	    }
+	}
+	export class ReceiverMessage {
+	    id: number;
+	    conn_id: number;
+	    time: string;
+	    from: string;
+	    rcpts: string[];
+	    subject: string;
+	    size: number;
+	    tls: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ReceiverMessage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.conn_id = source["conn_id"];
+	        this.time = source["time"];
+	        this.from = source["from"];
+	        this.rcpts = source["rcpts"];
+	        this.subject = source["subject"];
+	        this.size = source["size"];
+	        this.tls = source["tls"];
+	    }
+	}
+	export class ReceiverRequest {
+	    addr: string;
+	    domain: string;
+	    reject_rcpt: string;
+	    greylist: boolean;
+	    banner_delay_ms: number;
+	    tls: boolean;
+	    lang: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ReceiverRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.addr = source["addr"];
+	        this.domain = source["domain"];
+	        this.reject_rcpt = source["reject_rcpt"];
+	        this.greylist = source["greylist"];
+	        this.banner_delay_ms = source["banner_delay_ms"];
+	        this.tls = source["tls"];
+	        this.lang = source["lang"];
+	    }
+	}
+	export class ReceiverStatus {
+	    running: boolean;
+	    addr: string;
+	    host: string;
+	    port: number;
+	    fingerprint?: string;
+	    connections: ReceiverConn[];
+	    messages: ReceiverMessage[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ReceiverStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.running = source["running"];
+	        this.addr = source["addr"];
+	        this.host = source["host"];
+	        this.port = source["port"];
+	        this.fingerprint = source["fingerprint"];
+	        this.connections = this.convertValues(source["connections"], ReceiverConn);
+	        this.messages = this.convertValues(source["messages"], ReceiverMessage);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class SavedProfile {
 	    profile: profile.Profile;
 	    warning?: string;

@@ -21,10 +21,18 @@ export function ListProfiles():Promise<Array<main.ProfileEntry>>;
 
 export function LookupMX(arg1:main.MXRequest):Promise<main.MXResult>;
 
+export function ReceiverState():Promise<main.ReceiverStatus>;
+
 export function SaveProfile(arg1:profile.Profile,arg2:string):Promise<main.SavedProfile>;
 
 export function SaveSettings(arg1:main.Settings):Promise<void>;
 
 export function SaveWindowState():Promise<void>;
+
+export function StartDemo(arg1:string):Promise<main.ReceiverStatus>;
+
+export function StartReceiver(arg1:main.ReceiverRequest):Promise<main.ReceiverStatus>;
+
+export function StopReceiver():Promise<void>;
 
 export function Version():Promise<string>;

@@ -38,6 +38,10 @@ export function LookupMX(arg1) {
   return window['go']['main']['App']['LookupMX'](arg1);
 }
 
+export function ReceiverState() {
+  return window['go']['main']['App']['ReceiverState']();
+}
+
 export function SaveProfile(arg1, arg2) {
   return window['go']['main']['App']['SaveProfile'](arg1, arg2);
 }
@@ -48,6 +52,18 @@ export function SaveSettings(arg1) {
 
 export function SaveWindowState() {
   return window['go']['main']['App']['SaveWindowState']();
+}
+
+export function StartDemo(arg1) {
+  return window['go']['main']['App']['StartDemo'](arg1);
+}
+
+export function StartReceiver(arg1) {
+  return window['go']['main']['App']['StartReceiver'](arg1);
+}
+
+export function StopReceiver() {
+  return window['go']['main']['App']['StopReceiver']();
 }
 
 export function Version() {
