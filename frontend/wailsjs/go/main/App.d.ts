@@ -9,6 +9,8 @@ export function DeleteProfile(arg1:string):Promise<void>;
 
 export function DuplicateProfile(arg1:string):Promise<profile.Profile>;
 
+export function ExportJSON(arg1:string):Promise<string>;
+
 export function ExportProfile(arg1:string):Promise<string>;
 
 export function GetProfile(arg1:string):Promise<profile.Profile>;

@@ -14,6 +14,10 @@ export function DuplicateProfile(arg1) {
   return window['go']['main']['App']['DuplicateProfile'](arg1);
 }
 
+export function ExportJSON(arg1) {
+  return window['go']['main']['App']['ExportJSON'](arg1);
+}
+
 export function ExportProfile(arg1) {
   return window['go']['main']['App']['ExportProfile'](arg1);
 }
