@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/zalando/go-keyring"
 
@@ -33,6 +34,11 @@ type Secrets interface {
 // github.com/zalando/go-keyring. Its zero value is ready to use.
 type Keyring struct{}
 
+// KeyringTimeout bounds one keyring call. go-keyring takes no context, and
+// a Secret Service unlock prompt or a stuck D-Bus daemon can wait forever;
+// the time allows a user to type a keychain password.
+var KeyringTimeout = 2 * time.Minute
+
 // keyringMu serialises calls into go-keyring: its providers are global,
 // and the mock used by tests is a plain map.
 var keyringMu sync.Mutex
@@ -42,24 +48,51 @@ func (Keyring) SetSecret(id, user, secret string) error {
 	if err := checkSecret(secret); err != nil {
 		return err
 	}
-	keyringMu.Lock()
-	defer keyringMu.Unlock()
-	return keyringErr(keyring.Set(KeyringService, SecretKey(id, user), secret))
+	_, err := callKeyring(KeyringTimeout, func() (string, error) {
+		return "", keyring.Set(KeyringService, SecretKey(id, user), secret)
+	})
+	return err
 }
 
 // GetSecret returns the secret stored for id and user.
 func (Keyring) GetSecret(id, user string) (string, error) {
-	keyringMu.Lock()
-	defer keyringMu.Unlock()
-	s, err := keyring.Get(KeyringService, SecretKey(id, user))
-	return s, keyringErr(err)
+	return callKeyring(KeyringTimeout, func() (string, error) {
+		return keyring.Get(KeyringService, SecretKey(id, user))
+	})
 }
 
 // DeleteSecret removes the secret stored for id and user.
 func (Keyring) DeleteSecret(id, user string) error {
-	keyringMu.Lock()
-	defer keyringMu.Unlock()
-	return keyringErr(keyring.Delete(KeyringService, SecretKey(id, user)))
+	_, err := callKeyring(KeyringTimeout, func() (string, error) {
+		return "", keyring.Delete(KeyringService, SecretKey(id, user))
+	})
+	return err
+}
+
+// callKeyring runs f under keyringMu and gives up after timeout, reporting
+// the keyring as unavailable. A call that never returns keeps its goroutine
+// (and the mutex, so later calls time out too), which is the best possible
+// without a way to cancel it.
+func callKeyring(timeout time.Duration, f func() (string, error)) (string, error) {
+	type result struct {
+		s   string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		keyringMu.Lock()
+		defer keyringMu.Unlock()
+		s, err := f()
+		done <- result{s, err}
+	}()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.s, keyringErr(r.err)
+	case <-t.C:
+		return "", &noKeyringError{cause: fmt.Errorf("no answer within %s", timeout)}
+	}
 }
 
 // errSecretSize is the wording for a secret the keyrings cannot hold.

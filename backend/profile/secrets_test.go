@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zalando/go-keyring"
 
@@ -260,4 +261,16 @@ func mapsEqual(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+func TestCallKeyringTimeout(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	_, err := callKeyring(50*time.Millisecond, func() (string, error) {
+		<-release // a keyring prompt nobody answers
+		return "", nil
+	})
+	if !errors.Is(err, ErrNoKeyring) || !strings.Contains(err.Error(), "no answer within 50ms") {
+		t.Errorf("callKeyring on a hung keyring = %v, want ErrNoKeyring", err)
+	}
 }
