@@ -52,10 +52,15 @@ func TestSecretLifecycle(t *testing.T) {
 	if got, err := s.GetSecret(p.ID); err != nil || got != sentinel {
 		t.Errorf("GetSecret = %q, %v", got, err)
 	}
-	// An ordinary save keeps the reference.
+	// An ordinary save keeps the reference, even from a caller (a form)
+	// that never saw it.
 	p.Description = "edited"
-	if p = mustSave(t, s, p); p.Auth.SecretRef == "" {
-		t.Error("a save without auth changes dropped the secret reference")
+	p.Auth.SecretRef = ""
+	if p = mustSave(t, s, p); p.Auth.SecretRef != SecretKey(p.ID, p.Auth.User) {
+		t.Errorf("a save without auth changes dropped the secret reference: %q", p.Auth.SecretRef)
+	}
+	if got, err := s.GetSecret(p.ID); err != nil || got != sentinel {
+		t.Errorf("GetSecret after an edit = %q, %v", got, err)
 	}
 
 	// A duplicate gets its own copy under its own key.

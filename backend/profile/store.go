@@ -147,10 +147,11 @@ func (s *Store) Get(id string) (Profile, error) {
 }
 
 // Save writes p and returns it as stored. An empty ID gets a new one. The
-// creation time of an existing profile is kept, Updated is set to now, and
-// Auth.SecretRef is kept only when it still names the stored secret (only
-// SetSecret sets it). A damaged file under the same id is never overwritten:
-// delete it first.
+// creation time of an existing profile is kept and Updated is set to now.
+// Auth.SecretRef is not taken from p: it is kept from the stored profile
+// while the AUTH user stays the same, and when the user changes the old
+// user's secret is removed from the keyring (SetSecret stores a new one).
+// A damaged file under the same id is never overwritten: delete it first.
 func (s *Store) Save(p Profile) (Profile, error) {
 	unlock, err := s.lock()
 	if err != nil {
@@ -174,7 +175,8 @@ func (s *Store) saveLocked(p Profile) (Profile, error) {
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
 	old, err := s.read(p.ID)
-	ref := p.Auth.SecretRef
+	// The reference follows the stored secret, not the caller: a form that
+	// never saw it must not drop it, and no caller can invent one.
 	p.Auth.SecretRef = ""
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -183,8 +185,8 @@ func (s *Store) saveLocked(p Profile) (Profile, error) {
 		return Profile{}, fmt.Errorf("save profile %s: refusing to overwrite: %w", p.ID, err)
 	default:
 		p.Created = old.Created
-		if old.Auth.SecretRef != "" && ref == old.Auth.SecretRef && ref == SecretKey(p.ID, p.Auth.User) {
-			p.Auth.SecretRef = ref
+		if old.Auth.SecretRef != "" && old.Auth.SecretRef == SecretKey(p.ID, p.Auth.User) {
+			p.Auth.SecretRef = old.Auth.SecretRef
 		}
 	}
 	p.Updated = now
