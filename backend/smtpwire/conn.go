@@ -107,10 +107,16 @@ func (c *Conn) WriteCommands(timeout time.Duration, cmds ...Command) error {
 	return c.write(buf.Bytes(), timeout)
 }
 
+// DataBlock is the size of the blocks WriteData writes, each with its own
+// deadline.
+const DataBlock = 64 << 10
+
 // WriteData sends p, message data already prepared for the wire (dot-stuffed
-// with its final dot for DATA, or a BDAT chunk), within timeout. Each line of p
-// becomes a transcript entry; a last line without CRLF (possible within a
-// BDAT chunk) is recorded as it is.
+// with its final dot for DATA, or a BDAT chunk), in blocks of DataBlock bytes,
+// each of which must be written within timeout (RFC 5321 §4.5.3.2.5: a slow
+// but moving transfer is fine, a stuck one is not). Each line of p becomes a
+// transcript entry; a last line without CRLF (possible within a BDAT chunk)
+// is recorded as it is.
 func (c *Conn) WriteData(p []byte, timeout time.Duration) error {
 	for rest := p; len(rest) > 0; {
 		i := bytes.Index(rest, []byte("\r\n"))
@@ -122,7 +128,14 @@ func (c *Conn) WriteData(p []byte, timeout time.Duration) error {
 		}
 		c.rec.Add(transcript.Client, transcript.Escape(bytes.TrimSuffix(line, []byte("\r\n"))), line, c.tls)
 	}
-	return c.write(p, timeout)
+	for len(p) > 0 {
+		n := min(len(p), DataBlock)
+		if err := c.write(p[:n], timeout); err != nil {
+			return err
+		}
+		p = p[n:]
+	}
+	return nil
 }
 
 func (c *Conn) write(p []byte, timeout time.Duration) error {

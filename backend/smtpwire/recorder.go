@@ -59,6 +59,17 @@ func (r *Recorder) Add(dir transcript.Direction, text string, raw []byte, tls bo
 	return e
 }
 
+// Replay records an entry made by another Recorder with the same start
+// (such as a DNS lookup shared by several sessions), keeping its time and
+// renumbering it. The callback is not called: the entry was streamed when
+// it was first made.
+func (r *Recorder) Replay(e transcript.Entry) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e.Seq = len(r.entries) + 1
+	r.entries = append(r.entries, e)
+}
+
 // Info records a note from SMTP Probe itself; text is escaped here.
 func (r *Recorder) Info(text string) transcript.Entry {
 	return r.Add(transcript.Info, transcript.EscapeString(text), nil, false)

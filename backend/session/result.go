@@ -1,0 +1,268 @@
+package session
+
+import (
+	"time"
+
+	"smtpprobe/backend/exitcode"
+	"smtpprobe/backend/lang"
+	"smtpprobe/backend/smtpwire"
+	"smtpprobe/backend/transcript"
+)
+
+// StepName names a step of a session. The names are part of the JSON schema.
+type StepName string
+
+// The steps, in the order a session runs them. rcpt appears once per
+// recipient; bdat once per chunk when the message goes with BDAT (RFC 3030),
+// in which case data and data_end do not appear. Later issues add starttls
+// and auth between ehlo and mail.
+const (
+	StepResolve  StepName = "resolve"
+	StepConnect  StepName = "connect"
+	StepBanner   StepName = "banner"
+	StepEHLO     StepName = "ehlo"
+	StepHELO     StepName = "helo"
+	StepSTARTTLS StepName = "starttls"
+	StepAuth     StepName = "auth"
+	StepMail     StepName = "mail"
+	StepRcpt     StepName = "rcpt"
+	StepData     StepName = "data"
+	StepBDAT     StepName = "bdat"
+	StepDataEnd  StepName = "data_end"
+	StepQuit     StepName = "quit"
+)
+
+// Status is the verdict of a step.
+type Status string
+
+// The statuses. Running only appears in OnStep calls for a step that has
+// started; a Result never holds it.
+const (
+	StatusRunning Status = "running"
+	StatusOK      Status = "ok"
+	StatusWarning Status = "warning"
+	StatusFailed  Status = "failed"
+	StatusSkipped Status = "skipped"
+)
+
+// Failure classifies why a step failed, for the reply evaluator and scripts.
+type Failure string
+
+// The failure kinds.
+const (
+	// FailRefused: the server host refused the TCP connection (nothing
+	// listens on the port, or a firewall rejects it).
+	FailRefused Failure = "refused"
+	// FailTimeout: nothing (or not enough) came back within the step's
+	// timeout.
+	FailTimeout Failure = "timeout"
+	// FailReset: the connection was reset by the peer.
+	FailReset Failure = "reset"
+	// FailUnreachable: no route to the host or network.
+	FailUnreachable Failure = "unreachable"
+	// FailClosed: the server closed the connection.
+	FailClosed Failure = "closed"
+	// FailCanceled: the user cancelled the session.
+	FailCanceled Failure = "canceled"
+	// FailProtocol: the server broke the protocol (see the step's error for
+	// the rule), or answered with a code that makes no sense at this point.
+	FailProtocol Failure = "protocol"
+	// FailTLS: the TLS handshake failed.
+	FailTLS Failure = "tls"
+	// FailRejected: the server answered with a 4xx or 5xx reply; the
+	// reply's code says which.
+	FailRejected Failure = "rejected"
+	// FailNeedsSMTPUTF8: an address has a UTF-8 local part and the server
+	// does not offer SMTPUTF8 (RFC 6531), so nothing was sent for it.
+	FailNeedsSMTPUTF8 Failure = "needs_smtputf8"
+	// FailDNSNXDomain: the domain does not exist.
+	FailDNSNXDomain Failure = "dns_nxdomain"
+	// FailDNSNullMX: the domain publishes a null MX (RFC 7505).
+	FailDNSNullMX Failure = "dns_null_mx"
+	// FailDNSNoHost: the domain or server host has no MX and no address.
+	FailDNSNoHost Failure = "dns_no_host"
+	// FailDNSTemporary: no DNS server gave a usable answer.
+	FailDNSTemporary Failure = "dns_temporary"
+	// FailNetwork: any other network error.
+	FailNetwork Failure = "network"
+)
+
+// Step is one step of a session.
+type Step struct {
+	// ID numbers the steps of one Result from 1; OnStep reports the start and
+	// the end of a step with the same ID.
+	ID int `json:"id"`
+	// Name is the step.
+	Name StepName `json:"name"`
+	// Host is the server host the step ran against, when it has one.
+	Host string `json:"host,omitempty"`
+	// Command is the command line sent, escaped (and masked for secrets).
+	// For data it is "DATA"; for bdat "BDAT n [LAST]".
+	Command string `json:"command,omitempty"`
+	// Recipient is the address of a rcpt step.
+	Recipient string `json:"recipient,omitempty"`
+	// Reply is the server's reply, when one came.
+	Reply *smtpwire.Reply `json:"reply,omitempty"`
+	// Status is the verdict.
+	Status Status `json:"status"`
+	// Failure classifies a failed (or failed-over) step.
+	Failure Failure `json:"failure,omitempty"`
+	// Error explains a failure or warning in English.
+	Error string `json:"error,omitempty"`
+	// ErrorText is Error in both languages.
+	ErrorText *lang.Text `json:"error_text,omitempty"`
+	// Started is when the step started.
+	Started time.Time `json:"started"`
+	// Duration is how long the step took.
+	Duration time.Duration `json:"-"`
+	// DurationMS is Duration in milliseconds.
+	DurationMS float64 `json:"duration_ms"`
+}
+
+// Server identifies the server a Result talked to.
+type Server struct {
+	// Host is the host name (the MX target, or the --server host).
+	Host string `json:"host"`
+	// IP is the address connected to (or last tried).
+	IP string `json:"ip,omitempty"`
+	// Port is the TCP port.
+	Port int `json:"port"`
+	// MXPreference is the MX preference of Host, when it came from MX
+	// records.
+	MXPreference *uint16 `json:"mx_preference,omitempty"`
+}
+
+// Warning is a note for people about the session.
+type Warning struct {
+	// Code identifies the kind of warning, e.g. "dsn-not-offered".
+	Code string `json:"code"`
+	// Text is the warning in both languages.
+	Text lang.Text `json:"text"`
+}
+
+// Result is the authoritative record of one session with one server.
+//
+// JSON schema (these names are fixed; later versions only add fields):
+//
+//	ok            bool    every step that ran succeeded (warnings allowed)
+//	exit_code     int     see package exitcode
+//	server        {host, ip, port, mx_preference}
+//	local_addr    string  local "ip:port" of the connection
+//	ip_version    int     4 or 6
+//	extensions    [string] EHLO keywords with their parameters, as advertised
+//	steps         [{id, name, host, command, recipient,
+//	                reply {code, enhanced, lines}, status, failure, error,
+//	                error_text {en, es}, started, duration_ms}]
+//	transcript    [{seq, time, elapsed_ms, dir, text, tls, raw}]
+//	warnings      [{code, text {en, es}}]
+//	stop_after    string  the step the user asked to stop after, if any
+//	started       time    when the session started
+//	duration_ms   float   how long the whole session took
+//	message_id    string  Message-ID of the message sent, if one was built
+type Result struct {
+	OK         bool               `json:"ok"`
+	ExitCode   int                `json:"exit_code"`
+	Server     Server             `json:"server"`
+	LocalAddr  string             `json:"local_addr,omitempty"`
+	IPVersion  int                `json:"ip_version,omitempty"`
+	Extensions []string           `json:"extensions"`
+	Steps      []Step             `json:"steps"`
+	Transcript []transcript.Entry `json:"transcript"`
+	Warnings   []Warning          `json:"warnings"`
+	StopAfter  StepName           `json:"stop_after,omitempty"`
+	Started    time.Time          `json:"started"`
+	Duration   time.Duration      `json:"-"`
+	DurationMS float64            `json:"duration_ms"`
+	MessageID  string             `json:"message_id,omitempty"`
+}
+
+// Step returns the first step named n, or nil.
+func (r *Result) Step(n StepName) *Step {
+	for i := range r.Steps {
+		if r.Steps[i].Name == n {
+			return &r.Steps[i]
+		}
+	}
+	return nil
+}
+
+// Failed returns the first failed step, or nil.
+func (r *Result) Failed() *Step {
+	for i := range r.Steps {
+		if r.Steps[i].Status == StatusFailed {
+			return &r.Steps[i]
+		}
+	}
+	return nil
+}
+
+// finish computes OK and ExitCode from the steps: the session is OK when no
+// step failed. Otherwise the code follows the worst failure: a protocol
+// problem (5) over a permanent rejection (1) over a temporary one (3);
+// connection failures give 4 only when no server was ever reached.
+func (r *Result) finish() {
+	r.OK = true
+	code := exitcode.OK
+	rank := exitRank
+	for _, s := range r.Steps {
+		if s.Status != StatusFailed {
+			continue
+		}
+		r.OK = false
+		if c := s.exitCode(); rank(c) > rank(code) {
+			code = c
+		}
+	}
+	if !r.OK && code == exitcode.OK {
+		code = exitcode.Protocol
+	}
+	r.ExitCode = code
+}
+
+// CombinedExitCode is the exit code of several results (every-MX mode): the
+// worst of them, ranked as within one Result.
+func CombinedExitCode(rs []*Result) int {
+	code := exitcode.OK
+	for _, r := range rs {
+		if r != nil && exitRank(r.ExitCode) > exitRank(code) {
+			code = r.ExitCode
+		}
+	}
+	return code
+}
+
+func exitRank(c int) int {
+	switch c {
+	case exitcode.Protocol:
+		return 4
+	case exitcode.Permanent:
+		return 3
+	case exitcode.Temporary:
+		return 2
+	case exitcode.Connect:
+		return 1
+	}
+	return 0
+}
+
+func (s Step) exitCode() int {
+	switch s.Failure {
+	case FailRejected:
+		if s.Reply != nil && s.Reply.Class() == 4 {
+			return exitcode.Temporary
+		}
+		return exitcode.Permanent
+	case FailNeedsSMTPUTF8, FailDNSNXDomain, FailDNSNullMX, FailDNSNoHost:
+		return exitcode.Permanent
+	case FailDNSTemporary:
+		return exitcode.Temporary
+	case FailRefused, FailUnreachable:
+		return exitcode.Connect
+	case FailTimeout, FailReset, FailNetwork, FailClosed:
+		if s.Name == StepConnect {
+			return exitcode.Connect
+		}
+		return exitcode.Protocol
+	}
+	return exitcode.Protocol
+}
