@@ -1,5 +1,281 @@
+export namespace diagnose {
+	
+	export class Evaluation {
+	    step?: string;
+	    class: string;
+	    code?: number;
+	    enhanced?: string;
+	    failure?: string;
+	    detail?: string;
+	    severity: string;
+	    summary: lang.Text;
+	    code_meaning: lang.Text;
+	    enhanced_meaning: lang.Text;
+	    causes: lang.Text[];
+	    actions: lang.Text[];
+	    references: string[];
+	    rule: string;
+	    verdict: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Evaluation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.step = source["step"];
+	        this.class = source["class"];
+	        this.code = source["code"];
+	        this.enhanced = source["enhanced"];
+	        this.failure = source["failure"];
+	        this.detail = source["detail"];
+	        this.severity = source["severity"];
+	        this.summary = this.convertValues(source["summary"], lang.Text);
+	        this.code_meaning = this.convertValues(source["code_meaning"], lang.Text);
+	        this.enhanced_meaning = this.convertValues(source["enhanced_meaning"], lang.Text);
+	        this.causes = this.convertValues(source["causes"], lang.Text);
+	        this.actions = this.convertValues(source["actions"], lang.Text);
+	        this.references = source["references"];
+	        this.rule = source["rule"];
+	        this.verdict = source["verdict"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Headline {
+	    verdict: string;
+	    severity: string;
+	    class: string;
+	    step?: string;
+	    recipient?: string;
+	    title: lang.Text;
+	    cause: lang.Text;
+	    actions: lang.Text[];
+	    accepted: string[];
+	    rejected: string[];
+	    exit_code: number;
+	    evaluation?: Evaluation;
+	
+	    static createFrom(source: any = {}) {
+	        return new Headline(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.verdict = source["verdict"];
+	        this.severity = source["severity"];
+	        this.class = source["class"];
+	        this.step = source["step"];
+	        this.recipient = source["recipient"];
+	        this.title = this.convertValues(source["title"], lang.Text);
+	        this.cause = this.convertValues(source["cause"], lang.Text);
+	        this.actions = this.convertValues(source["actions"], lang.Text);
+	        this.accepted = source["accepted"];
+	        this.rejected = source["rejected"];
+	        this.exit_code = source["exit_code"];
+	        this.evaluation = this.convertValues(source["evaluation"], Evaluation);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace lang {
+	
+	export class Text {
+	    en: string;
+	    es: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Text(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.en = source["en"];
+	        this.es = source["es"];
+	    }
+	}
+
+}
+
 export namespace main {
 	
+	export class EntryDTO {
+	    seq: number;
+	    elapsed_ms: number;
+	    dir: string;
+	    text: string;
+	    tls: boolean;
+	    host?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EntryDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.elapsed_ms = source["elapsed_ms"];
+	        this.dir = source["dir"];
+	        this.text = source["text"];
+	        this.tls = source["tls"];
+	        this.host = source["host"];
+	    }
+	}
+	export class Header {
+	    name: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Header(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.value = source["value"];
+	    }
+	}
+	export class StepDTO {
+	    id: number;
+	    name: string;
+	    host?: string;
+	    command?: string;
+	    recipient?: string;
+	    // Go type: smtpwire
+	    reply?: any;
+	    status: string;
+	    failure?: string;
+	    error?: string;
+	    error_text?: lang.Text;
+	    // Go type: time
+	    started: any;
+	    duration_ms: number;
+	    offset_ms: number;
+	    evaluation?: diagnose.Evaluation;
+	
+	    static createFrom(source: any = {}) {
+	        return new StepDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.host = source["host"];
+	        this.command = source["command"];
+	        this.recipient = source["recipient"];
+	        this.reply = this.convertValues(source["reply"], null);
+	        this.status = source["status"];
+	        this.failure = source["failure"];
+	        this.error = source["error"];
+	        this.error_text = this.convertValues(source["error_text"], lang.Text);
+	        this.started = this.convertValues(source["started"], null);
+	        this.duration_ms = source["duration_ms"];
+	        this.offset_ms = source["offset_ms"];
+	        this.evaluation = this.convertValues(source["evaluation"], diagnose.Evaluation);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class HostRun {
+	    host: string;
+	    ip: string;
+	    port: number;
+	    mx_preference?: number;
+	    ok: boolean;
+	    exit_code: number;
+	    steps: StepDTO[];
+	    verdict: diagnose.Headline;
+	    warnings: string[];
+	    extensions: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new HostRun(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.host = source["host"];
+	        this.ip = source["ip"];
+	        this.port = source["port"];
+	        this.mx_preference = source["mx_preference"];
+	        this.ok = source["ok"];
+	        this.exit_code = source["exit_code"];
+	        this.steps = this.convertValues(source["steps"], StepDTO);
+	        this.verdict = this.convertValues(source["verdict"], diagnose.Headline);
+	        this.warnings = source["warnings"];
+	        this.extensions = source["extensions"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class MXHost {
 	    preference: number;
 	    exchanger: string;
@@ -250,6 +526,52 @@ export namespace main {
 		    return a;
 		}
 	}
+	export class RunResult {
+	    id: string;
+	    ok: boolean;
+	    exit_code: number;
+	    canceled: boolean;
+	    runs: HostRun[];
+	    transcript: EntryDTO[];
+	    field_errors?: Record<string, string>;
+	    error?: string;
+	    json: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.ok = source["ok"];
+	        this.exit_code = source["exit_code"];
+	        this.canceled = source["canceled"];
+	        this.runs = this.convertValues(source["runs"], HostRun);
+	        this.transcript = this.convertValues(source["transcript"], EntryDTO);
+	        this.field_errors = source["field_errors"];
+	        this.error = source["error"];
+	        this.json = source["json"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class SavedProfile {
 	    profile: profile.Profile;
 	    warning?: string;
@@ -318,6 +640,71 @@ export namespace main {
 	        this.theme = source["theme"];
 	        this.window = this.convertValues(source["window"], WindowState);
 	        this.demo_offered = source["demo_offered"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class TestRequest {
+	    lang: string;
+	    mode: string;
+	    domain: string;
+	    host: string;
+	    port: number;
+	    tls: string;
+	    dns_server: string;
+	    ehlo: string;
+	    from: string;
+	    to: string[];
+	    notify: string[];
+	    auth_mech: string;
+	    auth_user: string;
+	    password: string;
+	    subject: string;
+	    body: string;
+	    headers: Header[];
+	    stop_after: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TestRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.lang = source["lang"];
+	        this.mode = source["mode"];
+	        this.domain = source["domain"];
+	        this.host = source["host"];
+	        this.port = source["port"];
+	        this.tls = source["tls"];
+	        this.dns_server = source["dns_server"];
+	        this.ehlo = source["ehlo"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.notify = source["notify"];
+	        this.auth_mech = source["auth_mech"];
+	        this.auth_user = source["auth_user"];
+	        this.password = source["password"];
+	        this.subject = source["subject"];
+	        this.body = source["body"];
+	        this.headers = this.convertValues(source["headers"], Header);
+	        this.stop_after = source["stop_after"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -3,6 +3,8 @@
 import {profile} from '../models';
 import {main} from '../models';
 
+export function CancelTest(arg1:string):Promise<void>;
+
 export function DefaultEHLO():Promise<string>;
 
 export function DeleteProfile(arg1:string):Promise<void>;
@@ -34,6 +36,8 @@ export function SaveWindowState():Promise<void>;
 export function StartDemo(arg1:string):Promise<main.ReceiverStatus>;
 
 export function StartReceiver(arg1:main.ReceiverRequest):Promise<main.ReceiverStatus>;
+
+export function StartTest(arg1:string,arg2:main.TestRequest):Promise<main.RunResult>;
 
 export function StopReceiver():Promise<void>;
 

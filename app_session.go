@@ -1,0 +1,474 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"smtpprobe/backend/address"
+	"smtpprobe/backend/diagnose"
+	"smtpprobe/backend/lang"
+	"smtpprobe/backend/message"
+	"smtpprobe/backend/mxlookup"
+	"smtpprobe/backend/session"
+	"smtpprobe/backend/transcript"
+)
+
+// entryBatchInterval is how often streamed transcript lines are sent to the
+// frontend: often enough to look live, rarely enough that a flood of lines
+// costs one message per frame or so, not one per line.
+const entryBatchInterval = 50 * time.Millisecond
+
+// Header is one extra message header from the Message step.
+type Header struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// TestRequest is everything the wizard collected for one run.
+type TestRequest struct {
+	// Lang is the language of transcript notes and input errors.
+	Lang string `json:"lang"`
+	// Mode is "mx" (MX hosts in preference order, or Host when one was
+	// picked), "all" (every MX host) or "host" (the typed server).
+	Mode string `json:"mode"`
+	// Domain is the domain whose MX hosts are used; empty means the first
+	// recipient's.
+	Domain    string   `json:"domain"`
+	Host      string   `json:"host"`
+	Port      int      `json:"port"`
+	TLS       string   `json:"tls"`
+	DNSServer string   `json:"dns_server"`
+	EHLO      string   `json:"ehlo"`
+	From      string   `json:"from"`
+	To        []string `json:"to"`
+	Notify    []string `json:"notify"`
+	AuthMech  string   `json:"auth_mech"`
+	AuthUser  string   `json:"auth_user"`
+	Password  string   `json:"password"`
+	Subject   string   `json:"subject"`
+	Body      string   `json:"body"`
+	Headers   []Header `json:"headers"`
+	StopAfter string   `json:"stop_after"`
+}
+
+// EntryDTO is one transcript line as the live pane shows it.
+type EntryDTO struct {
+	Seq       int     `json:"seq"`
+	ElapsedMS float64 `json:"elapsed_ms"`
+	Dir       string  `json:"dir"`
+	Text      string  `json:"text"`
+	TLS       bool    `json:"tls"`
+	// Host tells the hosts of an "every MX" run apart ("" otherwise).
+	Host string `json:"host,omitempty"`
+}
+
+// StepDTO is one step with its explanation in both languages.
+type StepDTO struct {
+	session.Step
+	// OffsetMS is when the step started, from the session start, for the
+	// timing waterfall.
+	OffsetMS   float64              `json:"offset_ms"`
+	Evaluation *diagnose.Evaluation `json:"evaluation,omitempty"`
+}
+
+// StepEvent is the payload of session:<id>:step: the step at Index of the
+// host's list changed (a new step, or one that finished).
+type StepEvent struct {
+	Host  string  `json:"host"`
+	Index int     `json:"index"`
+	Step  StepDTO `json:"step"`
+}
+
+// HostRun is the outcome with one server.
+type HostRun struct {
+	Host         string            `json:"host"`
+	IP           string            `json:"ip"`
+	Port         int               `json:"port"`
+	MXPreference *uint16           `json:"mx_preference,omitempty"`
+	OK           bool              `json:"ok"`
+	ExitCode     int               `json:"exit_code"`
+	Steps        []StepDTO         `json:"steps"`
+	Verdict      diagnose.Headline `json:"verdict"`
+	Warnings     []string          `json:"warnings"`
+	Extensions   []string          `json:"extensions"`
+}
+
+// RunResult is what StartTest returns: authoritative, it replaces whatever
+// the streamed events built up.
+type RunResult struct {
+	ID         string     `json:"id"`
+	OK         bool       `json:"ok"`
+	ExitCode   int        `json:"exit_code"`
+	Canceled   bool       `json:"canceled"`
+	Runs       []HostRun  `json:"runs"`
+	Transcript []EntryDTO `json:"transcript"`
+	// FieldErrors maps a wizard field to why its value was refused;
+	// nothing was sent.
+	FieldErrors map[string]string `json:"field_errors,omitempty"`
+	Error       string            `json:"error,omitempty"`
+	// JSON is the engine's Result (an array for "every MX"), for export.
+	JSON string `json:"json"`
+}
+
+var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+
+// StartTest runs one test. The frontend generates id and subscribes to
+// session:<id>:entries, session:<id>:step and session:<id>:done first; the
+// call returns when the session is over, with the authoritative result.
+// Input the engine refuses comes back in FieldErrors, before any byte is
+// sent.
+func (a *App) StartTest(id string, req TestRequest) (RunResult, error) {
+	l := parseLang(req.Lang)
+	if !sessionIDPattern.MatchString(id) {
+		return RunResult{}, fmt.Errorf("invalid session id %q", transcript.EscapeString(id))
+	}
+	out := RunResult{ID: id, Runs: []HostRun{}, Transcript: []EntryDTO{}}
+	opts, fieldErr := buildOptions(req, l)
+	if fieldErr != nil {
+		out.FieldErrors = fieldErr
+		out.Error = lang.Text{EN: "Nothing was sent: some fields need fixing.", ES: "No se envió nada: hay campos que corregir."}.In(l)
+		out.ExitCode = 2
+		a.emit("session:"+id+":done", out)
+		return out, nil
+	}
+
+	ctx, cancel := context.WithCancel(a.ctx)
+	defer cancel()
+	a.sessionsMu.Lock()
+	if _, dup := a.sessions[id]; dup {
+		a.sessionsMu.Unlock()
+		return RunResult{}, fmt.Errorf("session %s is already running", id)
+	}
+	a.sessions[id] = cancel
+	a.sessionsMu.Unlock()
+	defer func() {
+		a.sessionsMu.Lock()
+		delete(a.sessions, id)
+		a.sessionsMu.Unlock()
+	}()
+
+	st := newStreamer(a.emit, id, now())
+	// A single run reports as host -1 like RunAllMX's shared resolve step:
+	// both belong to no particular host.
+	opts.OnEntry = func(e transcript.Entry) { st.entry(-1, e) }
+	opts.OnStep = func(s session.Step) { st.step(-1, s) }
+	opts.OnHostEntry = st.entry
+	opts.OnHostStep = st.step
+	go st.run()
+
+	var results []*session.Result
+	var err error
+	if req.Mode == "all" {
+		results, err = session.RunAllMX(ctx, opts)
+	} else {
+		var r *session.Result
+		r, err = session.Run(ctx, opts)
+		if r != nil {
+			results = []*session.Result{r}
+		}
+	}
+	st.stop()
+
+	if err != nil && session.IsInputError(err) {
+		out.FieldErrors = map[string]string{}
+		var fe *address.FieldError
+		if errors.As(err, &fe) {
+			out.FieldErrors[wizardField(fe.Field)] = fe.Localize(l)
+		}
+		out.Error = lang.Text{EN: "Nothing was sent: some fields need fixing.", ES: "No se envió nada: hay campos que corregir."}.In(l)
+		out.ExitCode = 2
+	} else if err != nil {
+		out.Error = err.Error()
+	}
+	out.Canceled = ctx.Err() != nil && a.ctx.Err() == nil
+	out.OK = len(results) > 0
+	for _, r := range results {
+		if r == nil {
+			continue
+		}
+		run := hostRun(r, l)
+		out.Runs = append(out.Runs, run)
+		out.OK = out.OK && r.OK
+		if r.ExitCode > out.ExitCode {
+			out.ExitCode = r.ExitCode
+		}
+		host := ""
+		if len(results) > 1 {
+			host = run.Host
+		}
+		for _, e := range r.Transcript {
+			out.Transcript = append(out.Transcript, entryDTO(e, host))
+		}
+	}
+	var raw any = results
+	if len(results) == 1 {
+		raw = results[0]
+	}
+	if b, err := json.MarshalIndent(raw, "", "  "); err == nil {
+		out.JSON = string(b)
+	}
+	a.emit("session:"+id+":done", out)
+	return out, nil
+}
+
+// CancelTest stops a running test; the connection is closed at once and
+// StartTest returns with Canceled set. Unknown ids are ignored: the test may
+// have just finished.
+func (a *App) CancelTest(id string) {
+	a.sessionsMu.Lock()
+	cancel := a.sessions[id]
+	a.sessionsMu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// wizardField maps the engine's field names to the wizard's inputs.
+func wizardField(f string) string {
+	switch f {
+	case "helo":
+		return "ehlo"
+	case "server":
+		return "host"
+	case "dns-server":
+		return "dnsServer"
+	case "stop-after":
+		return "stopAfter"
+	}
+	if strings.HasPrefix(strings.ToLower(f), "header") {
+		return "headers"
+	}
+	return f
+}
+
+// buildOptions turns the wizard's request into engine options. It checks
+// only what the engine cannot: the engine validates everything else again.
+func buildOptions(req TestRequest, l lang.Lang) (session.Options, map[string]string) {
+	errs := map[string]string{}
+	o := session.Options{
+		From:      strings.TrimSpace(req.From),
+		Port:      req.Port,
+		HELO:      strings.TrimSpace(req.EHLO),
+		Subject:   req.Subject,
+		Body:      req.Body,
+		Notify:    req.Notify,
+		StopAfter: session.StepName(req.StopAfter),
+		Lang:      l,
+	}
+	for _, t := range req.To {
+		if t = strings.TrimSpace(t); t != "" {
+			o.To = append(o.To, t)
+		}
+	}
+	for _, h := range req.Headers {
+		if strings.TrimSpace(h.Name) == "" {
+			continue
+		}
+		o.Headers = append(o.Headers, message.Header{Name: strings.TrimSpace(h.Name), Value: h.Value})
+	}
+	if s := strings.TrimSpace(req.DNSServer); s != "" {
+		o.DNSServers = []string{s}
+	}
+	switch req.Mode {
+	case "host":
+		if strings.TrimSpace(req.Host) == "" {
+			errs["host"] = lang.Text{EN: "Type the server to test.", ES: "Escriba el servidor que quiere probar."}.In(l)
+		}
+		o.Server = strings.TrimSpace(req.Host)
+	case "mx", "all", "":
+		o.Server = strings.TrimSpace(req.Host) // a host picked from the MX table
+		if d := strings.TrimSpace(req.Domain); d != "" && o.Server == "" {
+			o.Resolver = domainResolver{
+				MXResolver: session.MXResolver{Options: mxlookup.Options{Servers: o.DNSServers}},
+				domain:     d,
+			}
+		}
+	default:
+		errs["mode"] = "unknown destination mode " + strconv.Quote(req.Mode)
+	}
+	// The engine speaks plain SMTP for now; refusing beats silently
+	// running without the protection or login the user asked for.
+	if req.TLS == "starttls" || req.TLS == "implicit" {
+		errs["tls"] = lang.Text{
+			EN: "This build cannot use TLS yet: choose \"Use STARTTLS when offered\" or \"Never\".",
+			ES: "Esta versión aún no puede usar TLS: elija \"Usar STARTTLS si se ofrece\" o \"Nunca\".",
+		}.In(l)
+	}
+	if req.AuthMech != "" {
+		errs["authUser"] = lang.Text{
+			EN: "This build cannot authenticate yet: choose \"None\" as the mechanism.",
+			ES: "Esta versión aún no puede autenticarse: elija \"Ninguna\" como mecanismo.",
+		}.In(l)
+	}
+	if len(errs) > 0 {
+		return o, errs
+	}
+	return o, nil
+}
+
+func hostRun(r *session.Result, l lang.Lang) HostRun {
+	run := HostRun{
+		Host: r.Server.Host, IP: r.Server.IP, Port: r.Server.Port, MXPreference: r.Server.MXPreference,
+		OK: r.OK, ExitCode: r.ExitCode, Steps: []StepDTO{}, Warnings: []string{}, Extensions: r.Extensions,
+	}
+	if run.Extensions == nil {
+		run.Extensions = []string{}
+	}
+	outcomes := make([]diagnose.Outcome, len(r.Steps))
+	for i, s := range r.Steps {
+		outcomes[i] = outcome(s)
+	}
+	evals := diagnose.EvaluateOutcomes(outcomes)
+	for i, s := range r.Steps {
+		d := StepDTO{Step: s, OffsetMS: ms(s.Started.Sub(r.Started))}
+		if i < len(evals) && evals[i].Class != "" {
+			ev := evals[i]
+			d.Evaluation = &ev
+		}
+		run.Steps = append(run.Steps, d)
+	}
+	run.Verdict = diagnose.Verdict(outcomes)
+	for _, w := range r.Warnings {
+		run.Warnings = append(run.Warnings, w.Text.In(l))
+	}
+	return run
+}
+
+func outcome(s session.Step) diagnose.Outcome {
+	o := diagnose.Outcome{Step: string(s.Name), Recipient: s.Recipient, Reply: s.Reply, Status: string(s.Status), Detail: s.Error}
+	if s.Reply == nil {
+		o.Failure = string(s.Failure)
+	}
+	return o
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func entryDTO(e transcript.Entry, host string) EntryDTO {
+	return EntryDTO{Seq: e.Seq, ElapsedMS: e.ElapsedMS, Dir: string(e.Dir), Text: e.Text, TLS: e.TLS, Host: host}
+}
+
+// streamer collects what the engine reports and sends it to the frontend
+// from its own goroutine, so the engine never waits on the UI: entries in
+// batches every entryBatchInterval, step changes in order after them.
+type streamer struct {
+	emit  EmitFunc
+	id    string
+	start time.Time
+
+	mu      sync.Mutex
+	entries []EntryDTO
+	steps   []StepEvent
+	index   map[[2]int]int // (host, step ID) -> position in the host's list
+	count   map[int]int    // host -> steps seen
+	done    chan struct{}
+	stopped chan struct{}
+}
+
+func newStreamer(emit EmitFunc, id string, start time.Time) *streamer {
+	return &streamer{
+		emit: emit, id: id, start: start,
+		index: map[[2]int]int{}, count: map[int]int{},
+		done: make(chan struct{}), stopped: make(chan struct{}),
+	}
+}
+
+func (s *streamer) hostKey(h int) string {
+	if h < 0 {
+		return ""
+	}
+	return "#" + strconv.Itoa(h+1)
+}
+
+// entry and step run on engine goroutines: they only append under a lock.
+func (s *streamer) entry(h int, e transcript.Entry) {
+	s.mu.Lock()
+	s.entries = append(s.entries, entryDTO(e, s.hostKey(h)))
+	s.mu.Unlock()
+}
+
+func (s *streamer) step(h int, st session.Step) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := [2]int{h, st.ID}
+	i, ok := s.index[key]
+	if !ok {
+		i = s.count[h]
+		s.count[h]++
+		s.index[key] = i
+	}
+	d := StepDTO{Step: st, OffsetMS: ms(st.Started.Sub(s.start))}
+	s.steps = append(s.steps, StepEvent{Host: s.hostKey(h), Index: i, Step: d})
+}
+
+// run flushes until stop, then once more so nothing is left behind.
+func (s *streamer) run() {
+	defer close(s.stopped)
+	t := time.NewTicker(entryBatchInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			s.flush()
+		case <-s.done:
+			s.flush()
+			return
+		}
+	}
+}
+
+func (s *streamer) flush() {
+	s.mu.Lock()
+	entries, steps := s.entries, s.steps
+	s.entries, s.steps = nil, nil
+	s.mu.Unlock()
+	if len(entries) > 0 {
+		s.emit("session:"+s.id+":entries", entries)
+	}
+	for _, ev := range steps {
+		// Explaining a finished step here keeps the evaluation off the
+		// engine goroutine.
+		if ev.Step.Status != session.StatusRunning && ev.Step.Status != session.StatusSkipped {
+			o := outcome(ev.Step.Step)
+			var e diagnose.Evaluation
+			if o.Reply != nil {
+				e = diagnose.Evaluate(o.Step, o.Reply, diagnose.Context{})
+			} else if o.Failure != "" {
+				e = diagnose.EvaluateFailure(o.Step, o.Failure, o.Detail, diagnose.Context{})
+			}
+			if e.Class != "" {
+				ev.Step.Evaluation = &e
+			}
+		}
+		s.emit("session:"+s.id+":step", ev)
+	}
+}
+
+func (s *streamer) stop() {
+	close(s.done)
+	<-s.stopped
+}
+
+// domainResolver looks up the MX hosts of the domain typed in the
+// Destination step rather than the first recipient's: an admin often tests
+// a recipient address against another domain's servers (a smart host, a
+// migration target).
+type domainResolver struct {
+	session.MXResolver
+	domain string
+}
+
+func (r domainResolver) LookupMX(ctx context.Context, _ string) ([]session.Target, []session.Warning, error) {
+	name, err := mxlookup.ParseDomain(r.domain)
+	if err != nil {
+		return nil, nil, fmt.Errorf("destination domain: %w", err)
+	}
+	return r.MXResolver.LookupMX(ctx, name.ASCII)
+}
