@@ -91,9 +91,11 @@ func TestRunOutcomes(t *testing.T) {
 			events: []string{"mail:sender@client.test"}, failure: FailRejected, enhanced: "5.1.7",
 		},
 		{
-			name:  "MAIL rejected 530 5.7.1 (authentication required)",
-			setup: func(s *testServer) { s.mailErr = smtpErr(530, smtp.EnhancedCode{5, 7, 1}, "Client was not authenticated") },
-			exit:  exitcode.Permanent,
+			name: "MAIL rejected 530 5.7.1 (authentication required)",
+			setup: func(s *testServer) {
+				s.mailErr = smtpErr(530, smtp.EnhancedCode{5, 7, 1}, "Client was not authenticated")
+			},
+			exit: exitcode.Permanent,
 			steps: []string{"resolve:skipped", "connect:ok", "banner:ok:220", "ehlo:ok:250", "mail:failed:530",
 				"rcpt:skipped", "quit:ok:221"},
 			events: []string{"mail:sender@client.test"}, failure: FailRejected, enhanced: "5.7.1",
@@ -111,9 +113,11 @@ func TestRunOutcomes(t *testing.T) {
 			failure: FailRejected, enhanced: "5.1.1",
 		},
 		{
-			name:  "RCPT 452 4.5.3 too many recipients: temporary, no DATA",
-			setup: func(s *testServer) { s.rcptErr["rcpt@mx.test"] = smtpErr(452, smtp.EnhancedCode{4, 5, 3}, "Too many recipients") },
-			exit:  exitcode.Temporary,
+			name: "RCPT 452 4.5.3 too many recipients: temporary, no DATA",
+			setup: func(s *testServer) {
+				s.rcptErr["rcpt@mx.test"] = smtpErr(452, smtp.EnhancedCode{4, 5, 3}, "Too many recipients")
+			},
+			exit: exitcode.Temporary,
 			steps: []string{"resolve:skipped", "connect:ok", "banner:ok:220", "ehlo:ok:250", "mail:ok:250",
 				"rcpt:failed:452", "data:skipped", "quit:ok:221"},
 			events: []string{"mail:sender@client.test", "rcpt:rcpt@mx.test"}, failure: FailRejected, enhanced: "4.5.3",
@@ -246,13 +250,13 @@ func verbsOf(received string) []string {
 // gets exactly the intended body, whatever line endings the user typed.
 func TestBodyOnTheWire(t *testing.T) {
 	bodies := map[string]string{
-		"bare LF":                    "line one\nline two\n",
-		"bare CR":                    "line one\rline two",
-		"mixed endings":              "a\r\nb\nc\rd",
-		"leading dots (§4.5.2)":      ".\n..\n.hidden\nend",
-		"lone dot line mid-body":     "before\n.\nafter\n",
+		"bare LF":                      "line one\nline two\n",
+		"bare CR":                      "line one\rline two",
+		"mixed endings":                "a\r\nb\nc\rd",
+		"leading dots (§4.5.2)":        ".\n..\n.hidden\nend",
+		"lone dot line mid-body":       "before\n.\nafter\n",
 		"smuggling attempt \\n.\\r\\n": "x\n.\r\nMAIL FROM:<evil@x>\r\n",
-		"empty":                      "",
+		"empty":                        "",
 	}
 	for _, chunking := range []bool{false, true} {
 		for name, body := range bodies {
