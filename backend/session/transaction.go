@@ -169,12 +169,16 @@ func (t *txn) chunks() []chunk {
 	}
 }
 
+// sendChunk sends a BDAT command and its chunk in one write: the data
+// follows the command without waiting for a reply (RFC 3030 §2).
 func (t *txn) sendChunk(i int, c chunk) bool {
 	e := t.e
-	if !e.send(i, e.p.t.DataBlock, c.cmd) {
-		return false
+	err := e.conn.Queue(smtpwire.Command{Line: c.cmd})
+	if err == nil {
+		e.conn.QueueData(c.data)
+		err = e.conn.Flush(e.p.t.DataBlock)
 	}
-	if err := e.conn.WriteData(c.data, e.p.t.DataBlock); err != nil {
+	if err != nil {
 		e.ioFail(i, "sending a BDAT chunk", e.p.t.DataBlock, err)
 		return false
 	}
@@ -206,55 +210,52 @@ func (t *txn) pipelined(chunking bool) {
 	e, p := t.e, t.e.p
 	stop := p.o.StopAfter
 	var flight []pending
-	var cmds []string
-	add := func(name StepName, cmd, rcpt, what string, timeout time.Duration, codes ...int) {
+	fail := func(err error) {
+		e.ioFail(flight[0].i, "sending the pipelined commands", p.t.DataBlock, err)
+		t.abandon(flight[1:])
+	}
+	add := func(name StepName, cmd, rcpt, what string, timeout time.Duration, codes ...int) error {
 		i := e.begin(name, cmd, rcpt)
 		flight = append(flight, pending{i: i, what: what, timeout: timeout, codes: codes, isRcpt: name == StepRcpt, isQuit: name == StepQuit})
-		cmds = append(cmds, cmd)
+		return e.conn.Queue(smtpwire.Command{Line: cmd})
 	}
-	add(StepMail, t.mail, "", "waiting for the reply to MAIL FROM", p.t.Mail, 250)
+	var err error
+	queue := func(name StepName, cmd, rcpt, what string, timeout time.Duration, codes ...int) {
+		if err == nil {
+			err = add(name, cmd, rcpt, what, timeout, codes...)
+		}
+	}
+	queue(StepMail, t.mail, "", "waiting for the reply to MAIL FROM", p.t.Mail, 250)
 	if stop != StepMail {
 		for k, cmd := range t.rcpts {
-			add(StepRcpt, cmd, p.to[k].Display(), "waiting for the reply to RCPT TO", p.t.Rcpt, 250, 251, 252)
+			queue(StepRcpt, cmd, p.to[k].Display(), "waiting for the reply to RCPT TO", p.t.Rcpt, 250, 251, 252)
 		}
 	}
 	dataIdx := -1
 	switch {
 	case stop == StepMail || stop == StepRcpt:
 		e.info(lang.Text{EN: "Stopping after %s as asked", ES: "Parada tras %s, como se pidió"}, stop)
-		add(StepQuit, "QUIT", "", "", p.t.Command, 221)
+		queue(StepQuit, "QUIT", "", "", p.t.Command, 221)
 	case chunking:
-	default:
-		add(StepData, "DATA", "", "waiting for the reply to DATA", p.t.Data, 354)
-		dataIdx = flight[len(flight)-1].i
-	}
-	// Everything up to here goes in one write.
-	cs := make([]smtpwire.Command, len(cmds))
-	for k, c := range cmds {
-		cs[k] = smtpwire.Command{Line: c}
-	}
-	if err := e.conn.WriteCommands(p.t.Command, cs...); err != nil {
-		e.ioFail(flight[0].i, "sending the pipelined commands", p.t.Command, err)
-		t.abandon(flight[1:])
-		return
-	}
-	if chunking {
 		// BDAT carries its data right behind the command, so the chunks
-		// and QUIT follow in the same flight without waiting.
+		// and QUIT go in the same flight (RFC 3030 §4.2).
 		for _, c := range t.chunks() {
-			i := e.begin(StepBDAT, c.cmd, "")
-			flight = append(flight, pending{i: i, what: "waiting for the reply to BDAT", timeout: c.timeout, codes: []int{250}})
-			if !t.sendChunk(i, c) {
-				t.abandon(flight[:len(flight)-1])
-				return
+			queue(StepBDAT, c.cmd, "", "waiting for the reply to BDAT", c.timeout, 250)
+			if err == nil {
+				e.conn.QueueData(c.data)
 			}
 		}
-		i := e.begin(StepQuit, "QUIT", "")
-		flight = append(flight, pending{i: i, isQuit: true})
-		if !e.send(i, p.t.Command, "QUIT") {
-			t.abandon(flight[:len(flight)-1])
-			return
-		}
+		queue(StepQuit, "QUIT", "", "", p.t.Command, 221)
+	default:
+		queue(StepData, "DATA", "", "waiting for the reply to DATA", p.t.Data, 354)
+		dataIdx = flight[len(flight)-1].i
+	}
+	if err == nil {
+		err = e.conn.Flush(p.t.DataBlock)
+	}
+	if err != nil {
+		fail(err)
+		return
 	}
 	accepted, mailOK := 0, false
 	for k, f := range flight {
@@ -301,12 +302,13 @@ func (t *txn) pipelined(chunking bool) {
 		e.quit()
 		return
 	}
-	if !t.sendMessage(j) {
-		return
-	}
+	// The message, its final dot and QUIT go in the second flight.
+	e.conn.QueueData(message.EncodeDATA(t.data))
 	q := e.begin(StepQuit, "QUIT", "")
-	if !e.send(q, p.t.Command, "QUIT") {
-		e.abandonSteps(j)
+	_ = e.conn.Queue(smtpwire.Command{Line: "QUIT"}) // a constant line is never refused
+	if err := e.conn.Flush(p.t.DataBlock); err != nil {
+		e.ioFail(j, "sending the message", p.t.DataBlock, err)
+		e.abandonSteps(q)
 		return
 	}
 	if _, ok := e.await(j, "waiting for the reply to the final dot", p.t.FinalDot, 250); !ok {

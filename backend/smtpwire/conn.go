@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +31,7 @@ type Conn struct {
 	rr  *ReplyReader
 	rec *Recorder
 	tls bool
+	out bytes.Buffer // the next flight, see Queue
 
 	closeOnce sync.Once
 	closeErr  error
@@ -80,44 +82,38 @@ func (c *Conn) ReadReply(timeout time.Duration) (Reply, error) {
 	return r, nil
 }
 
-// WriteCommands sends the commands in one write (one flight, for RFC 2920
-// pipelining when there are several) within timeout. Each command is checked
-// first: a CR, LF or NUL inside a line would let it smuggle another command,
-// so such a command is refused and nothing is written.
-func (c *Conn) WriteCommands(timeout time.Duration, cmds ...Command) error {
-	var buf bytes.Buffer
+// Queue adds commands to the next flight without sending them: RFC 2920
+// pipelining sends several commands (and message data) in one write and
+// then reads the replies in order. Each command is checked first: a CR, LF
+// or NUL inside a line would let it smuggle another command, so such a
+// command is refused and nothing of this call is queued. Lines are recorded
+// in the transcript when queued, in the order they will go out.
+func (c *Conn) Queue(cmds ...Command) error {
 	for _, cmd := range cmds {
-		if i := bytes.IndexAny([]byte(cmd.Line), "\r\n\x00"); i >= 0 {
+		if i := strings.IndexAny(cmd.Line, "\r\n\x00"); i >= 0 {
 			return &ProtocolError{Rule: "RFC 5321 §2.3.8", Reason: lang.Text{
 				EN: "refusing to send a command with CR, LF or NUL inside it",
 				ES: "no se envía un comando que contiene CR, LF o NUL",
 			}, Line: transcript.EscapeString(cmd.Line)}
 		}
-		buf.WriteString(cmd.Line)
-		buf.WriteString("\r\n")
 	}
 	for _, cmd := range cmds {
 		if cmd.Masked != "" {
 			c.rec.Add(transcript.Client, transcript.EscapeString(cmd.Masked), nil, c.tls)
-			continue
+		} else {
+			c.rec.Add(transcript.Client, transcript.EscapeString(cmd.Line), []byte(cmd.Line+"\r\n"), c.tls)
 		}
-		raw := []byte(cmd.Line + "\r\n")
-		c.rec.Add(transcript.Client, transcript.EscapeString(cmd.Line), raw, c.tls)
+		c.out.WriteString(cmd.Line)
+		c.out.WriteString("\r\n")
 	}
-	return c.write(buf.Bytes(), timeout)
+	return nil
 }
 
-// DataBlock is the size of the blocks WriteData writes, each with its own
-// deadline.
-const DataBlock = 64 << 10
-
-// WriteData sends p, message data already prepared for the wire (dot-stuffed
-// with its final dot for DATA, or a BDAT chunk), in blocks of DataBlock bytes,
-// each of which must be written within timeout (RFC 5321 §4.5.3.2.5: a slow
-// but moving transfer is fine, a stuck one is not). Each line of p becomes a
-// transcript entry; a last line without CRLF (possible within a BDAT chunk)
-// is recorded as it is.
-func (c *Conn) WriteData(p []byte, timeout time.Duration) error {
+// QueueData adds message data already prepared for the wire (dot-stuffed
+// with its final dot for DATA, or a BDAT chunk) to the next flight. Each
+// line becomes a transcript entry; a last line without CRLF (possible within
+// a BDAT chunk) is recorded as it is.
+func (c *Conn) QueueData(p []byte) {
 	for rest := p; len(rest) > 0; {
 		i := bytes.Index(rest, []byte("\r\n"))
 		var line []byte
@@ -128,6 +124,20 @@ func (c *Conn) WriteData(p []byte, timeout time.Duration) error {
 		}
 		c.rec.Add(transcript.Client, transcript.Escape(bytes.TrimSuffix(line, []byte("\r\n"))), line, c.tls)
 	}
+	c.out.Write(p)
+}
+
+// DataBlock is the size of the blocks Flush writes, each with its own
+// deadline.
+const DataBlock = 64 << 10
+
+// Flush sends everything queued, in blocks of DataBlock bytes, each of
+// which must be written within timeout (RFC 5321 §4.5.3.2.5: a slow but
+// moving transfer is fine, a stuck one is not). The queue is emptied even
+// when the write fails.
+func (c *Conn) Flush(timeout time.Duration) error {
+	p := c.out.Bytes()
+	defer c.out.Reset()
 	for len(p) > 0 {
 		n := min(len(p), DataBlock)
 		if err := c.write(p[:n], timeout); err != nil {
@@ -136,6 +146,20 @@ func (c *Conn) WriteData(p []byte, timeout time.Duration) error {
 		p = p[n:]
 	}
 	return nil
+}
+
+// WriteCommands queues the commands and flushes them in one write.
+func (c *Conn) WriteCommands(timeout time.Duration, cmds ...Command) error {
+	if err := c.Queue(cmds...); err != nil {
+		return err
+	}
+	return c.Flush(timeout)
+}
+
+// WriteData queues p (see QueueData) and flushes it.
+func (c *Conn) WriteData(p []byte, timeout time.Duration) error {
+	c.QueueData(p)
+	return c.Flush(timeout)
 }
 
 func (c *Conn) write(p []byte, timeout time.Duration) error {

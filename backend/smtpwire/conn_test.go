@@ -194,10 +194,13 @@ func TestConnUpgradeTLS(t *testing.T) {
 	cc, sc := pair(t)
 	cert := selfSigned(t)
 	go func() {
-		br := bufio.NewReader(sc)
 		_, _ = sc.Write([]byte("220 go ahead\r\n"))
-		if _, err := br.ReadString('\n'); err != nil {
-			return
+		// Byte by byte: a buffered reader could swallow the ClientHello
+		// that follows STARTTLS.
+		for b := make([]byte, 1); b[0] != '\n'; {
+			if _, err := sc.Read(b); err != nil {
+				return
+			}
 		}
 		ts := tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{cert}})
 		_, _ = ts.Write([]byte("250 secret\r\n"))
@@ -240,5 +243,50 @@ func TestConnUpgradeRefusesBufferedData(t *testing.T) {
 	err := c.UpgradeTLS(func(nc net.Conn) (net.Conn, error) { called = true; return nc, nil })
 	if !errors.Is(err, ErrBufferedAfterUpgrade) || called {
 		t.Errorf("err = %v, upgrade called = %v", err, called)
+	}
+}
+
+func TestConnFlight(t *testing.T) {
+	// RFC 2920: queued commands and data leave in one write, after the
+	// transcript has them in order.
+	cc, sc := pair(t)
+	rec := NewRecorder(time.Now(), nil)
+	c := NewConn(cc, rec)
+	if err := c.Queue(Command{Line: "MAIL FROM:<a@b>"}, Command{Line: "RCPT TO:<c@d>"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Queue(Command{Line: "RCPT TO:<e@f>"}, Command{Line: "bad\r\nline"}); err == nil {
+		t.Fatal("queued a command with CRLF")
+	}
+	c.QueueData([]byte("BDAT-chunk\r\npartial"))
+	if err := c.Queue(Command{Line: "QUIT"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Flush(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	want := "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nBDAT-chunk\r\npartialQUIT\r\n"
+	buf := make([]byte, 1024)
+	_ = sc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got := ""
+	for len(got) < len(want) {
+		n, err := sc.Read(buf)
+		if err != nil {
+			t.Fatalf("read: %v (got %q)", err, got)
+		}
+		got += string(buf[:n])
+	}
+	if got != want {
+		t.Errorf("server got %q, want %q", got, want)
+	}
+	var texts []string
+	for _, e := range rec.Entries() {
+		texts = append(texts, e.Text)
+	}
+	if strings.Join(texts, "|") != "MAIL FROM:<a@b>|RCPT TO:<c@d>|BDAT-chunk|partial|QUIT" {
+		t.Errorf("transcript %q", texts)
+	}
+	if err := c.Flush(time.Second); err != nil {
+		t.Errorf("empty flush: %v", err)
 	}
 }
