@@ -86,9 +86,11 @@ func TestGoldenTranscripts(t *testing.T) {
 		{name: "accept"},
 		{name: "accept-es", edit: func(o *Options) { o.Lang = lang.ES; o.Subject = "Prueba ñandú"; o.Body = "Línea 1\n.Línea 2\n" }},
 		{
-			name:  "rcpt-rejected-pipelined",
-			setup: func(s *testServer) { s.rcptErr["nobody@mx.test"] = smtpErr(550, smtp.EnhancedCode{5, 1, 1}, "User unknown") },
-			edit:  func(o *Options) { o.To = []string{"nobody@mx.test", "rcpt@mx.test"}; o.Pipelining = true },
+			name: "rcpt-rejected-pipelined",
+			setup: func(s *testServer) {
+				s.rcptErr["nobody@mx.test"] = smtpErr(550, smtp.EnhancedCode{5, 1, 1}, "User unknown")
+			},
+			edit: func(o *Options) { o.To = []string{"nobody@mx.test", "rcpt@mx.test"}; o.Pipelining = true },
 		},
 		{name: "bdat-pipelined", edit: func(o *Options) { o.Chunking = true; o.Pipelining = true }},
 		{
