@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
+	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"reflect"
@@ -615,5 +617,49 @@ func TestConnectRefused(t *testing.T) {
 	c := r.Step(StepConnect)
 	if c == nil || c.Status != StatusFailed || c.Failure != FailRefused || r.ExitCode != exitcode.Connect {
 		t.Fatalf("connect %+v exit %d", c, r.ExitCode)
+	}
+}
+
+func TestLongLinesAreEncodedNotCut(t *testing.T) {
+	// RFC 5321 §4.5.3.1.6: 998 octets a line at most; a longer line must be
+	// encoded, never cut.
+	s := startServer(t, nil)
+	o := opts(s.Addr)
+	o.Body = strings.Repeat("0123456789", 250) + "\nshort\n"
+	r := run(t, o)
+	if !r.OK {
+		t.Fatalf("steps %q", steps(r))
+	}
+	d := string(s.Data()[0])
+	for _, l := range strings.Split(d, "\r\n") {
+		if len(l) > 998 {
+			t.Fatalf("a %d-octet line reached the server", len(l))
+		}
+	}
+	msg, err := mail.ReadMessage(strings.NewReader(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cte := msg.Header.Get("Content-Transfer-Encoding"); cte != "quoted-printable" {
+		t.Fatalf("Content-Transfer-Encoding %q", cte)
+	}
+	dec, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
+	if err != nil || string(dec) != message.NormalizeBody(o.Body) {
+		t.Errorf("decoded body differs (%v): %.60q", err, dec)
+	}
+}
+
+func TestDefaultHELO(t *testing.T) {
+	s := startServer(t, nil)
+	o := opts(s.Addr)
+	o.HELO = ""
+	o.StopAfter = StepEHLO
+	r := run(t, o)
+	got := strings.TrimPrefix(r.Step(StepEHLO).Command, "EHLO ")
+	if want := defaultHELO(); want != "" && got != want || want == "" && got != "[127.0.0.1]" {
+		t.Errorf("EHLO %q; host name gives %q, else the address literal [127.0.0.1] (RFC 5321 §4.1.4)", got, want)
+	}
+	if err := address.ValidateHELO(got); err != nil {
+		t.Errorf("default EHLO name %q is not valid: %v", got, err)
 	}
 }

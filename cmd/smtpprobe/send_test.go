@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"smtpprobe/backend/exitcode"
+	"smtpprobe/backend/mxlookup/dnstest"
 )
 
 // sendBackend is a go-smtp backend that keeps the messages it gets and
@@ -72,14 +74,19 @@ func (l *countingListener) count() int {
 
 func startSendServer(t *testing.T) (string, *sendBackend, *countingListener) {
 	t.Helper()
+	return startSendServerAt(t, "127.0.0.1:0")
+}
+
+func startSendServerAt(t *testing.T, hostport string) (string, *sendBackend, *countingListener) {
+	t.Helper()
 	be := &sendBackend{}
 	srv := smtp.NewServer(be)
 	srv.Domain = "mx.test"
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", hostport)
 	if err != nil {
-		t.Fatal(err)
+		t.Skipf("cannot listen on %s: %v", hostport, err)
 	}
 	cl := &countingListener{Listener: ln}
 	go func() { _ = srv.Serve(cl) }()
@@ -196,5 +203,52 @@ func TestSendBadInput(t *testing.T) {
 	}
 	if n := cl.count(); n != 0 {
 		t.Errorf("the server saw %d connections", n)
+	}
+}
+
+func TestSendAllMX(t *testing.T) {
+	addr1, be1, _ := startSendServer(t)
+	_, port, _ := net.SplitHostPort(addr1)
+	_, be2, _ := startSendServerAt(t, "127.0.0.2:"+port)
+	be2.reject = "user@fabrikam.test"
+	dns, err := dnstest.Start(
+		"fabrikam.test. 300 IN MX 10 mx1.fabrikam.test.",
+		"fabrikam.test. 300 IN MX 20 mx2.fabrikam.test.",
+		"mx1.fabrikam.test. 300 IN A 127.0.0.1",
+		"mx2.fabrikam.test. 300 IN A 127.0.0.2",
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dns.Close()
+	args := []string{"--from", "a@client.test", "--to", "user@fabrikam.test", "--all-mx", "--port", port,
+		"--dns-server", dns.Addr(), "--helo", "client.test", "--stop-after", "rcpt", "--timeout-command", "5s"}
+
+	code, out, errs := runSendCLI(append(args, "--json")...)
+	if code != exitcode.Permanent {
+		t.Fatalf("exit %d, want %d (one host rejects)\n%s%s", code, exitcode.Permanent, out, errs)
+	}
+	var res []map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 2 {
+		t.Fatalf("want a JSON array of 2 results: %v\n%s", err, out)
+	}
+	for i, r := range res {
+		srv := r["server"].(map[string]any)
+		if srv["host"] != fmt.Sprintf("mx%d.fabrikam.test", i+1) || srv["mx_preference"] != float64(10*(i+1)) {
+			t.Errorf("result %d server %v", i, srv)
+		}
+	}
+	if res[0]["ok"] != true || res[1]["ok"] != false {
+		t.Errorf("ok flags %v %v", res[0]["ok"], res[1]["ok"])
+	}
+
+	code, out, _ = runSendCLI(args...)
+	for _, want := range []string{"[mx] ", "[1] ", "[2] ", "Host 1: mx1.fabrikam.test", "Host 2: mx2.fabrikam.test", "550"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+	if code != exitcode.Permanent || len(be1.datas) != 0 {
+		t.Errorf("exit %d, messages %d (stop-after rcpt sends none)", code, len(be1.datas))
 	}
 }
