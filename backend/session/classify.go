@@ -3,12 +3,12 @@ package session
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
-	"syscall"
 	"time"
 
 	"smtpprobe/backend/lang"
@@ -21,25 +21,29 @@ import (
 func classify(ctx context.Context, err error) Failure {
 	var (
 		pe   *smtpwire.ProtocolError
-		te   *tls.RecordHeaderError
-		ae   *tls.AlertError
+		te   tls.RecordHeaderError
+		ae   tls.AlertError
 		ne   net.Error
 		cver *tls.CertificateVerificationError
+		ua   x509.UnknownAuthorityError
+		he   x509.HostnameError
+		ci   x509.CertificateInvalidError
 	)
 	switch {
 	case ctx.Err() != nil:
 		return FailCanceled
 	case errors.As(err, &pe):
 		return FailProtocol
-	case errors.As(err, &te), errors.As(err, &ae), errors.As(err, &cver):
+	case errors.As(err, &te), errors.As(err, &ae), errors.As(err, &cver),
+		errors.As(err, &ua), errors.As(err, &he), errors.As(err, &ci):
 		return FailTLS
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
 		return FailTimeout
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case isAny(err, errnoRefused):
 		return FailRefused
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED):
+	case isAny(err, errnoReset):
 		return FailReset
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+	case isAny(err, errnoUnreachable):
 		return FailUnreachable
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return FailClosed
@@ -47,6 +51,15 @@ func classify(ctx context.Context, err error) Failure {
 		return FailTimeout
 	}
 	return FailNetwork
+}
+
+func isAny(err error, targets []error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // classifyDNS maps a resolver error to a failure kind.
