@@ -271,11 +271,11 @@ func (e *engine) attempt(t Target, ip netip.Addr, last bool) outcome {
 		e.drop()
 		return done
 	}
-	return e.converse(t, last)
+	return e.converse(last)
 }
 
 // converse runs the SMTP dialogue on an open connection.
-func (e *engine) converse(t Target, last bool) outcome {
+func (e *engine) converse(last bool) outcome {
 	i := e.begin(StepBanner, "", "")
 	r, ok := e.await(i, "waiting for the greeting", e.p.t.Banner, 220)
 	if !ok {

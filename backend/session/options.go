@@ -321,7 +321,7 @@ func (p *plan) parseServer(s string) error {
 			"must be HOST, HOST:PORT, an IP address or [IPv6]:PORT",
 			"debe ser HOST, HOST:PUERTO, una dirección IP o [IPv6]:PUERTO")
 	}
-	if port != "" {
+	if _, _, err := net.SplitHostPort(s); err == nil {
 		n, err := strconv.Atoi(port)
 		if err != nil || n < 1 || n > 65535 {
 			return inputErr("server", s, address.KindSyntax, "the port must be 1 to 65535", "el puerto debe estar entre 1 y 65535")

@@ -107,7 +107,8 @@ type Step struct {
 	Status Status `json:"status"`
 	// Failure classifies a failed (or failed-over) step.
 	Failure Failure `json:"failure,omitempty"`
-	// Error explains a failure or warning in English.
+	// Error explains a failure or a warning, or says why a step was
+	// skipped, in English.
 	Error string `json:"error,omitempty"`
 	// ErrorText is Error in both languages.
 	ErrorText *lang.Text `json:"error_text,omitempty"`

@@ -442,6 +442,7 @@ func TestBadInput(t *testing.T) {
 		{"envid too long once encoded", func(o *Options) { o.EnvID = strings.Repeat("+", 40) }, "envid"},
 		{"stop-after unknown", func(o *Options) { o.StopAfter = "quit" }, "stop-after"},
 		{"server with bad port", func(o *Options) { o.Server = "127.0.0.1:99999" }, "server"},
+		{"server with empty port", func(o *Options) { o.Server = "mx.test:" }, "server"},
 		{"server with CRLF", func(o *Options) { o.Server = "mx.test\r\n" }, "server"},
 		{"port out of range", func(o *Options) { o.Server = "127.0.0.1"; o.Port = 70000 }, "port"},
 		{"DNS server host name", func(o *Options) { o.DNSServers = []string{"dns.example"} }, "dns-server"},
