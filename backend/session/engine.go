@@ -26,6 +26,7 @@ type engine struct {
 	conn   *smtpwire.Conn
 	onStep func(Step)
 	l      lang.Lang
+	ev     evaluator
 
 	host string
 	// exts maps each EHLO keyword, upper case, to its parameters.
@@ -62,6 +63,7 @@ func (e *engine) finish() *Result {
 	e.res.Duration = time.Since(e.res.Started)
 	e.res.DurationMS = ms(e.res.Duration)
 	e.res.finish()
+	e.res.Verdict = verdict(e.res, e)
 	return e.res
 }
 
@@ -110,6 +112,7 @@ func (e *engine) end(i int, st Status, f Failure, why *lang.Text) {
 	}
 	s.Duration = time.Since(s.Started)
 	s.DurationMS = ms(s.Duration)
+	s.Evaluation = e.ev.evaluate(*s, e.conn != nil && e.conn.TLS(), e)
 	e.emit(i)
 }
 

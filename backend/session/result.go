@@ -3,6 +3,7 @@ package session
 import (
 	"time"
 
+	"smtpprobe/backend/diagnose"
 	"smtpprobe/backend/exitcode"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/smtpwire"
@@ -118,6 +119,9 @@ type Step struct {
 	Duration time.Duration `json:"-"`
 	// DurationMS is Duration in milliseconds.
 	DurationMS float64 `json:"duration_ms"`
+	// Evaluation explains the step's reply or failure in the session's
+	// language: meaning, likely causes, what to try next.
+	Evaluation *diagnose.LocalizedEvaluation `json:"evaluation,omitempty"`
 }
 
 // Server identifies the server a Result talked to.
@@ -160,6 +164,13 @@ type Warning struct {
 //	started       time    when the session started
 //	duration_ms   float   how long the whole session took
 //	message_id    string  Message-ID of the message sent, if one was built
+//	verdict       {verdict, severity, class, step, recipient, title, cause,
+//	               actions, accepted, rejected, exit_code, evaluation}
+//	              the session's headline (package diagnose)
+//
+// Each step may also carry "evaluation": {class, code, enhanced, severity,
+// summary, meaning, causes, actions, references, ...} explaining its reply
+// or failure, in the language of Options.Lang.
 type Result struct {
 	OK         bool               `json:"ok"`
 	ExitCode   int                `json:"exit_code"`
@@ -175,6 +186,9 @@ type Result struct {
 	Duration   time.Duration      `json:"-"`
 	DurationMS float64            `json:"duration_ms"`
 	MessageID  string             `json:"message_id,omitempty"`
+	// Verdict is the one-line headline for the session with its most likely
+	// cause, in the session's language.
+	Verdict *diagnose.LocalizedHeadline `json:"verdict,omitempty"`
 }
 
 // Step returns the first step named n, or nil.

@@ -42,6 +42,9 @@ var (
 	txtSendOK      = lang.Text{EN: "Result: OK (exit code %d)", ES: "Resultado: correcto (código de salida %d)"}
 	txtSendFail    = lang.Text{EN: "Result: FAILED at %s (exit code %d): %s", ES: "Resultado: FALLÓ en %s (código de salida %d): %s"}
 	txtSendFailNo  = lang.Text{EN: "Result: FAILED (exit code %d)", ES: "Resultado: FALLÓ (código de salida %d)"}
+	txtSendVerdict = lang.Text{EN: "Verdict: %s", ES: "Veredicto: %s"}
+	txtSendCause   = lang.Text{EN: "Likely cause: %s", ES: "Causa probable: %s"}
+	txtSendTry     = lang.Text{EN: "Try next: %s", ES: "Qué probar: %s"}
 	txtSendNeed    = lang.Text{EN: "%s is required", ES: "falta %s"}
 	txtSendBoth    = lang.Text{EN: "--body and --body-file cannot be used together", ES: "--body y --body-file no se pueden usar juntos"}
 	txtSendArgs    = lang.Text{EN: "unexpected argument %q (every value goes with a flag)", ES: "argumento inesperado %q (cada valor va con una opción)"}
@@ -269,10 +272,14 @@ func printVerdict(w io.Writer, l lang.Lang, r *session.Result) {
 			detail += " (" + s.ErrorText.In(l) + ")"
 		}
 		fmt.Fprintf(w, "  %-8s %-9s %8.1f ms  %s\n", statusWords[s.Status].In(l), s.Name, s.DurationMS, detail)
+		if ev := s.Evaluation; ev != nil && ev.Summary != "" {
+			fmt.Fprintf(w, "  %-8s %-9s             -> %s\n", "", "", ev.Summary)
+		}
 	}
 	for _, wn := range r.Warnings {
 		fmt.Fprintln(w, txtSendWarning.Format(l, wn.Text.In(l)))
 	}
+	printHeadline(w, l, r)
 	switch f := r.Failed(); {
 	case r.OK:
 		fmt.Fprintln(w, txtSendOK.Format(l, r.ExitCode))
@@ -284,5 +291,24 @@ func printVerdict(w io.Writer, l lang.Lang, r *session.Result) {
 		fmt.Fprintln(w, txtSendFail.Format(l, f.Name, r.ExitCode, why))
 	default:
 		fmt.Fprintln(w, txtSendFailNo.Format(l, r.ExitCode))
+	}
+}
+
+// printHeadline prints the session verdict, its likely cause and what to try
+// next, as the evaluator put them.
+func printHeadline(w io.Writer, l lang.Lang, r *session.Result) {
+	h := r.Verdict
+	if h == nil || h.Title == "" {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, txtSendVerdict.Format(l, h.Title))
+	if h.Cause != "" && !r.OK {
+		fmt.Fprintln(w, txtSendCause.Format(l, h.Cause))
+	}
+	if !r.OK {
+		for _, a := range h.Actions {
+			fmt.Fprintln(w, txtSendTry.Format(l, a))
+		}
 	}
 }
