@@ -44,12 +44,30 @@ export async function launch({ locale = "en-US", colorScheme = "light" } = {}) {
   };
 }
 
-/** Opens the app and waits until the Wails bindings are ready. */
-export async function openApp(context) {
+/**
+ * Opens the app and waits until the Wails bindings are ready. With
+ * resetPrefs, language and theme saved by an earlier test are cleared first
+ * (the app would otherwise prefer them to the browser's locale) and the
+ * first-run card is marked as seen unless firstRun is set.
+ */
+export async function openApp(context, { resetPrefs = true, firstRun = false } = {}) {
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(APP_URL, { waitUntil: "domcontentloaded" });
   await page.waitForFunction(() => typeof window.go?.main?.App?.Version === "function", null, { timeout: 30000 });
+  if (resetPrefs) {
+    await page.evaluate((first) => window.go.main.App.SaveSettings({ lang: "", theme: "", demo_offered: !first }), firstRun);
+    await page.reload({ waitUntil: "domcontentloaded" });
+    await page.waitForFunction(() => typeof window.go?.main?.App?.Version === "function", null, { timeout: 30000 });
+  }
   return page;
+}
+
+/** Deletes the profiles whose name starts with prefix (the tests' own, never the user's). */
+export async function deleteProfiles(page, prefix) {
+  await page.evaluate(async (p) => {
+    const list = (await window.go.main.App.ListProfiles()) ?? [];
+    for (const e of list) if (!e.damaged && e.name.startsWith(p)) await window.go.main.App.DeleteProfile(e.id);
+  }, prefix);
 }
 
 /** Saves a full-page screenshot under the artifacts folder. */

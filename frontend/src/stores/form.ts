@@ -1,0 +1,206 @@
+// The wizard's form: everything the user fills in across the four steps, the
+// profile it came from and whether it changed since (so unsaved changes are
+// never lost silently).
+import type { Profile } from "../api/backend";
+import {
+  checkDNSServer,
+  checkDomain,
+  checkEHLO,
+  checkHeaderName,
+  checkHost,
+  checkLine,
+  checkMailbox,
+  checkPort,
+  splitRecipients,
+} from "../lib/validation";
+import type { MessageKey } from "../i18n";
+import { createStore } from "./createStore";
+
+/** How the destination is chosen. */
+export type TargetMode = "mx" | "all" | "host";
+export type TLSMode = "opportunistic" | "starttls" | "implicit" | "none";
+export type StopAfter = "" | "connect" | "banner" | "ehlo" | "mail" | "rcpt" | "data";
+export type Notify = "success" | "failure" | "delay" | "never";
+
+export interface Header {
+  name: string;
+  value: string;
+}
+
+export interface Form {
+  domain: string;
+  dnsServer: string;
+  mode: TargetMode;
+  /** The MX host picked in the lookup table, "" for "try in order". */
+  mxHost: string;
+  host: string;
+  port: string;
+  tls: TLSMode;
+  ehlo: string;
+  from: string;
+  to: string;
+  notify: Notify[];
+  authMech: string;
+  authUser: string;
+  password: string;
+  remember: boolean;
+  subject: string;
+  body: string;
+  headers: Header[];
+  stopAfter: StopAfter;
+}
+
+export const emptyForm: Form = {
+  domain: "",
+  dnsServer: "",
+  mode: "mx",
+  mxHost: "",
+  host: "",
+  port: "",
+  tls: "opportunistic",
+  ehlo: "",
+  from: "",
+  to: "",
+  notify: [],
+  authMech: "",
+  authUser: "",
+  password: "",
+  remember: false,
+  subject: "SMTP Probe test",
+  body: "This is a test message sent by SMTP Probe.",
+  headers: [],
+  stopAfter: "",
+};
+
+export interface FormState {
+  form: Form;
+  /** The profile loaded into the form, if any. */
+  profileId: string;
+  profileName: string;
+  dirty: boolean;
+}
+
+export const formStore = createStore<FormState>({ form: emptyForm, profileId: "", profileName: "", dirty: false });
+
+export function setField<K extends keyof Form>(key: K, value: Form[K]): void {
+  formStore.set((s) => ({ ...s, form: { ...s.form, [key]: value }, dirty: true }));
+}
+
+export function resetForm(form: Form, profileId = "", profileName = ""): void {
+  formStore.set({ form, profileId, profileName, dirty: false });
+}
+
+export function markSaved(profileId: string, profileName: string): void {
+  formStore.set((s) => ({ ...s, profileId, profileName, dirty: false }));
+}
+
+export type Errors = Partial<Record<string, MessageKey>>;
+
+/** The first recipient's domain: where MX records are looked up when no domain is typed. */
+export function recipientDomain(f: Form): string {
+  const first = splitRecipients(f.to)[0] ?? "";
+  const at = first.lastIndexOf("@");
+  return at >= 0 ? first.slice(at + 1) : "";
+}
+
+/** Checks the fields of one wizard step; an empty object means it may advance. */
+export function validateStep(step: number, f: Form): Errors {
+  const e: Errors = {};
+  const put = (k: string, v: MessageKey | null) => {
+    if (v) e[k] = v;
+  };
+  if (step === 0) {
+    if (f.mode === "host") {
+      put("host", checkHost(f.host));
+      put("port", checkPort(f.port));
+    } else {
+      put("domain", checkDomain(f.domain));
+      put("dnsServer", checkDNSServer(f.dnsServer));
+      put("port", checkPort(f.port));
+    }
+  }
+  if (step === 1) {
+    put("ehlo", checkEHLO(f.ehlo));
+    put("from", checkMailbox(f.from, { allowEmpty: true }));
+    const rcpts = splitRecipients(f.to);
+    if (rcpts.length === 0) put("to", "val.required");
+    for (const r of rcpts) {
+      const err = checkMailbox(r);
+      if (err) {
+        put("to", err);
+        break;
+      }
+    }
+    if (f.notify.includes("never") && f.notify.length > 1) put("notify", "val.notifyNever");
+    if (f.authMech && f.authUser.trim() === "") put("authUser", "val.required");
+    if (f.authMech) put("authUser", checkLine(f.authUser));
+  }
+  if (step === 2) {
+    put("subject", checkLine(f.subject));
+    f.headers.forEach((h, i) => {
+      put(`header${i}.name`, checkHeaderName(h.name));
+      put(`header${i}.value`, checkLine(h.value));
+    });
+  }
+  return e;
+}
+
+/** Checks every step; returns the first step with an error, or -1. */
+export function firstInvalidStep(f: Form): number {
+  for (let s = 0; s < 3; s++) if (Object.keys(validateStep(s, f)).length > 0) return s;
+  return -1;
+}
+
+/** The form as a profile for saving (the password is passed separately to the keyring). */
+export function formToProfile(f: Form, base: Partial<Profile>, name: string): Profile {
+  return {
+    ...(base as Profile),
+    schema: 1,
+    name,
+    target: {
+      domain: f.mode === "host" ? "" : f.domain.trim(),
+      host: f.mode === "host" ? f.host.trim() : f.mxHost,
+      port: f.port.trim() === "" ? 0 : Number(f.port),
+      tls: f.tls,
+      dns_server: f.dnsServer.trim(),
+      all_mx: f.mode === "all",
+    },
+    envelope: {
+      ehlo: f.ehlo.trim(),
+      from: f.from.trim(),
+      to: splitRecipients(f.to),
+      dsn: { notify: f.notify },
+    },
+    message: { subject: f.subject, body: f.body, headers: f.headers.filter((h) => h.name.trim() !== "") },
+    auth: { mechanism: f.authMech, user: f.authUser.trim(), secret_ref: base.auth?.secret_ref },
+    stop_after: f.stopAfter,
+  } as unknown as Profile;
+}
+
+/** A saved profile back into the form. */
+export function profileToForm(p: Profile): Form {
+  const t = p.target ?? ({} as Profile["target"]);
+  const mode: TargetMode = t.all_mx ? "all" : t.host && !t.domain ? "host" : "mx";
+  return {
+    ...emptyForm,
+    domain: t.domain ?? "",
+    dnsServer: t.dns_server ?? "",
+    mode,
+    mxHost: mode === "mx" ? (t.host ?? "") : "",
+    host: mode === "host" ? (t.host ?? "") : "",
+    port: t.port ? String(t.port) : "",
+    tls: ((t.tls as TLSMode) || "opportunistic") as TLSMode,
+    ehlo: p.envelope?.ehlo ?? "",
+    from: p.envelope?.from ?? "",
+    to: (p.envelope?.to ?? []).join("\n"),
+    notify: (p.envelope?.dsn?.notify ?? []) as Notify[],
+    authMech: p.auth?.mechanism ?? "",
+    authUser: p.auth?.user ?? "",
+    password: "",
+    remember: Boolean(p.auth?.secret_ref),
+    subject: p.message?.subject ?? "",
+    body: p.message?.body ?? "",
+    headers: (p.message?.headers ?? []).map((h) => ({ name: h.name, value: h.value })),
+    stopAfter: (p.stop_after ?? "") as StopAfter,
+  };
+}

@@ -1,0 +1,63 @@
+// Starting and cancelling a test: subscribe to the session's events first,
+// then call StartTest; the result it returns is authoritative.
+import { backend, errorText } from "../api/backend";
+import type { Entry, RunResult, Step } from "../api/types";
+import { langStore } from "../i18n";
+import { splitRecipients } from "../lib/validation";
+import { appendEntries, applyStep, beginSession, failSession, finishSession, sessionStore } from "./session";
+import type { Form } from "./form";
+
+/** The wizard's form as the Go TestRequest. */
+export function formToRequest(f: Form, lang: string) {
+  return {
+    lang,
+    mode: f.mode,
+    domain: f.mode === "host" ? "" : f.domain.trim(),
+    host: f.mode === "host" ? f.host.trim() : f.mode === "mx" ? f.mxHost : "",
+    port: f.port.trim() === "" ? 0 : Number(f.port),
+    tls: f.tls,
+    dns_server: f.dnsServer.trim(),
+    ehlo: f.ehlo.trim(),
+    from: f.from.trim(),
+    to: splitRecipients(f.to),
+    notify: f.notify,
+    auth_mech: f.authMech,
+    auth_user: f.authUser.trim(),
+    password: f.password,
+    subject: f.subject,
+    body: f.body,
+    headers: f.headers.filter((h) => h.name.trim() !== ""),
+    stop_after: f.stopAfter,
+  };
+}
+
+function newID(): string {
+  return typeof crypto !== "undefined" && "randomUUID" in crypto
+    ? crypto.randomUUID()
+    : `s-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** Runs a test with the form; resolves with the result (or null on a binding failure). */
+export async function runTest(f: Form): Promise<RunResult | null> {
+  const id = newID();
+  beginSession(id);
+  const offs = [
+    backend.on(`session:${id}:entries`, (batch) => appendEntries(id, batch as Entry[])),
+    backend.on(`session:${id}:step`, (ev) => applyStep(id, ev as { host: string; index: number; step: Step })),
+  ];
+  try {
+    const r = (await backend.startTest(id, formToRequest(f, langStore.get()))) as unknown as RunResult;
+    finishSession(id, r);
+    return r;
+  } catch (e) {
+    failSession(id, errorText(e));
+    return null;
+  } finally {
+    offs.forEach((off) => off());
+  }
+}
+
+export function cancelRun(): void {
+  const s = sessionStore.get();
+  if (s.status === "running") void backend.cancelTest(s.id);
+}
