@@ -103,6 +103,10 @@ func (a *App) SaveProfile(p profile.Profile, secret string) (SavedProfile, error
 	if p.Schema == 0 {
 		p.Schema = profile.SchemaVersion
 	}
+	// A profile made in the wizard has no id yet; Validate insists on one.
+	if p.ID == "" {
+		p.ID = profile.NewID()
+	}
 	if err := p.Validate(); err != nil {
 		return SavedProfile{}, a.profileErr("save profile", err)
 	}

@@ -363,6 +363,29 @@ func TestSaveProfileValidatesAndSpeaksSpanish(t *testing.T) {
 	}
 }
 
+// The wizard sends a profile without id, schema or times, as JSON.
+func TestSaveProfileFromTheWizard(t *testing.T) {
+	a, _ := newTestApp(t)
+	var p profile.Profile
+	wire := `{"name":"Wizard","target":{"host":"127.0.0.1","port":2525,"tls":"none"},` +
+		`"envelope":{"from":"a@fabrikam.test","to":["u@contoso.test"],"dsn":{"notify":["success","failure"]}},` +
+		`"message":{"subject":"x","body":"y"},"auth":{},"stop_after":"rcpt"}`
+	if err := json.Unmarshal([]byte(wire), &p); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := a.SaveProfile(p, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !profile.ValidID(saved.Profile.ID) || saved.Profile.Schema != profile.SchemaVersion || saved.Profile.Created.IsZero() {
+		t.Fatalf("saved = %+v", saved.Profile)
+	}
+	got, err := a.GetProfile(saved.Profile.ID)
+	if err != nil || got.StopAfter != "rcpt" || got.Envelope.DSN.Notify[1] != "failure" {
+		t.Fatalf("read back %+v, %v", got, err)
+	}
+}
+
 func TestSaveProfileWithoutKeyring(t *testing.T) {
 	rec := &recorder{}
 	a := newApp(appDeps{Emit: rec.emit, ConfigDir: t.TempDir(), Secrets: noKeyring{}})

@@ -44,8 +44,8 @@ const useStyles = makeStyles({
     padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalL}`,
   },
   split: { flexGrow: 1, display: "flex", gap: tokens.spacingHorizontalM, minHeight: 0 },
-  wizard: { flex: "1 1 58%", minWidth: 0, minHeight: 0 },
-  transcript: { flex: "1 1 42%", minWidth: "300px", minHeight: 0 },
+  wizard: { flex: "1 1 62%", minWidth: 0, minHeight: 0 },
+  transcript: { flex: "1 1 38%", minWidth: "280px", minHeight: 0 },
 });
 
 /** The application shell: app bar, profiles rail, the Test and Receive tabs and the live transcript. */

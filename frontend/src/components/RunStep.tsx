@@ -34,7 +34,7 @@ const useStyles = makeStyles({
   col: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   stepHead: {
     display: "grid",
-    gridTemplateColumns: "20px minmax(110px, 180px) 76px minmax(0, 1fr) 64px",
+    gridTemplateColumns: "20px minmax(90px, 150px) 76px minmax(0, 1fr) 56px",
     alignItems: "center",
     columnGap: tokens.spacingHorizontalS,
     width: "100%",
