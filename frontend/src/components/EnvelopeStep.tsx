@@ -3,6 +3,7 @@ import {
   Dropdown,
   Field,
   Option,
+  Text,
   Textarea,
   makeStyles,
   tokens,
@@ -26,6 +27,10 @@ const useStyles = makeStyles({
     gap: tokens.spacingVerticalS,
   },
   legend: { padding: `0 ${tokens.spacingHorizontalXS}`, fontWeight: tokens.fontWeightSemibold },
+  plain: { border: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS },
+  plainLegend: { padding: 0, marginBottom: tokens.spacingVerticalXS },
+  hint: { color: tokens.colorNeutralForeground3 },
+  error: { color: tokens.colorPaletteRedForeground1 },
 });
 
 const MECHS = ["", "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"];
@@ -89,13 +94,10 @@ export function EnvelopeStep({ showAll, defaultEHLO }: { showAll: boolean; defau
           placeholder="user@contoso.com"
         />
       </Field>
-      <Field
-        label={t("env.notify")}
-        hint={t("env.notify.hint")}
-        validationState={errors.notify ? "error" : "none"}
-        validationMessage={errors.notify ? t(errors.notify) : undefined}
-      >
-        <div className={s.checks} role="group" aria-label={t("env.notify")}>
+      {/* A Field would give every checkbox the same id; a fieldset groups them for screen readers. */}
+      <fieldset className={s.plain} aria-describedby="notify-hint">
+        <legend className={s.plainLegend}>{t("env.notify")}</legend>
+        <div className={s.checks}>
           {(["success", "failure", "delay", "never"] as Notify[]).map((n) => (
             <Checkbox
               key={n}
@@ -105,7 +107,15 @@ export function EnvelopeStep({ showAll, defaultEHLO }: { showAll: boolean; defau
             />
           ))}
         </div>
-      </Field>
+        <Text id="notify-hint" size={200} className={s.hint}>
+          {t("env.notify.hint")}
+        </Text>
+        {errors.notify && (
+          <Text size={200} className={s.error} role="alert">
+            {t(errors.notify)}
+          </Text>
+        )}
+      </fieldset>
       <fieldset className={s.group}>
         <legend className={s.legend}>{t("env.auth")}</legend>
         <div className={s.grid}>
