@@ -111,6 +111,36 @@ test("a rejected recipient (550 5.1.1) is explained in Spanish", async () => {
   }
 });
 
+test("every MX: one run per host and a host × step grid", async () => {
+  const b = await launch();
+  try {
+    const page = await openApp(b.context);
+    await page.getByRole("radio", { name: "Test every MX" }).check();
+    await page.getByTestId("field-domain").fill("contoso.test");
+    await page.getByTestId("field-dnsServer").fill(servers.dns);
+    await page.getByTestId("field-port").fill(String(servers.port));
+    await page.getByTestId("next").click();
+    await page.getByTestId("field-from").fill("admin@fabrikam.test");
+    await page.getByTestId("field-to").fill("user@contoso.test");
+    await page.getByTestId("next").click();
+    // Verify recipients only: nothing is delivered (stop after RCPT).
+    await page.getByTestId("field-stopAfter").click();
+    await page.getByRole("option", { name: "Verify recipients only — send nothing" }).click();
+    await page.getByTestId("run").click();
+    const grid = page.getByTestId("host-grid");
+    await page.getByTestId("verdict").waitFor({ timeout: 30000 });
+    await grid.waitFor();
+    const rows = await grid.locator("tbody tr").allInnerTexts();
+    assert.equal(rows.length, 2, JSON.stringify(rows));
+    assert.match(rows[0], /mx1\.contoso\.test/);
+    assert.match(rows[1], /mx2\.contoso\.test/);
+    assert.equal(await page.getByTestId("step-data").count(), 0, "no DATA when verifying recipients only");
+    await screenshot(page, "en-every-mx");
+  } finally {
+    await b.close();
+  }
+});
+
 test("the dark theme: each step and the result", async () => {
   const b = await launch({ colorScheme: "dark" });
   try {

@@ -131,7 +131,7 @@ function HostGrid({ hosts, steps }: { hosts: string[]; steps: Record<string, Ste
   const names: string[] = [];
   for (const h of hosts) for (const st of steps[h] ?? []) if (!names.includes(st.name)) names.push(st.name);
   return (
-    <Table size="small" aria-label={t("run.grid")} data-testid="host-grid">
+    <Table size="small" aria-label={t("run.grid")} data-testid="host-grid" style={{ tableLayout: "auto" }}>
       <TableHeader>
         <TableRow>
           <TableHeaderCell>{t("dest.col.host")}</TableHeaderCell>
@@ -143,7 +143,7 @@ function HostGrid({ hosts, steps }: { hosts: string[]; steps: Record<string, Ste
       <TableBody>
         {hosts.map((h) => (
           <TableRow key={h}>
-            <TableCell>{h}</TableCell>
+            <TableCell style={{ whiteSpace: "nowrap", paddingRight: 12 }}>{h}</TableCell>
             {names.map((n) => {
               const row = (steps[h] ?? []).filter((x) => x.name === n);
               const worst = row.find((x) => x.status === "failed") ?? row.find((x) => x.status === "warning") ?? row[0];
@@ -151,7 +151,7 @@ function HostGrid({ hosts, steps }: { hosts: string[]; steps: Record<string, Ste
                 <TableCell key={n}>
                   {worst && (
                     <Tooltip content={worst.reply ? `${worst.reply.code} ${worst.reply.lines?.[0] ?? ""}` : worst.error ?? ""} relationship="description">
-                      <span>
+                      <span style={{ display: "inline-flex", alignItems: "center", gap: 4, whiteSpace: "nowrap" }}>
                         <StatusIcon status={worst.status} /> {worst.reply?.code ?? ""}
                       </span>
                     </Tooltip>
