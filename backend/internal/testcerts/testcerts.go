@@ -169,6 +169,9 @@ func (a *Authority) WriteCAFile(tb testing.TB) string {
 
 // LeafOptions describes a server certificate.
 type LeafOptions struct {
+	// CommonName overrides the subject common name (to test how reports
+	// show hostile subjects, for example).
+	CommonName string
 	// DNSNames and IPs become subjectAltName entries. The first DNS name (or
 	// the first IP) is also the subject common name.
 	DNSNames []string
@@ -272,6 +275,8 @@ func leafTemplate(o LeafOptions) *x509.Certificate {
 	}
 	cn := "localhost"
 	switch {
+	case o.CommonName != "":
+		cn = o.CommonName
 	case len(o.DNSNames) > 0:
 		cn = o.DNSNames[0]
 	case len(o.IPs) > 0:
