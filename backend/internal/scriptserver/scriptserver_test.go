@@ -2,6 +2,8 @@ package scriptserver
 
 import (
 	"bufio"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -9,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"smtpprobe/backend/internal/testcerts"
 )
 
 func dial(t *testing.T, s *Server) net.Conn {
@@ -72,8 +76,11 @@ func TestExpectMismatch(t *testing.T) {
 }
 
 func TestReset(t *testing.T) {
-	s := Start(t, Send("220-partial\r\n"), Reset())
+	// Expect first: a reset before the client's connect returns can make
+	// the dial itself fail.
+	s := Start(t, Expect("go"), Send("220-partial\r\n"), Reset())
 	c := dial(t, s)
+	io.WriteString(c, "go\r\n")
 	if err := s.Wait(5 * time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -122,5 +129,40 @@ func TestSendForeverStopsWhenClientLeaves(t *testing.T) {
 	c.Close()
 	if err := s.Wait(5 * time.Second); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestStartTLS(t *testing.T) {
+	leaf := testcerts.SelfSigned(t, testcerts.LeafOptions{DNSNames: []string{"mx.test"}})
+	s := Start(t, Expect("STARTTLS"), Send("220 go ahead\r\n"), StartTLS(leaf.TLS()), Expect("EHLO"), Send("250 secure\r\n"))
+	c := dial(t, s)
+	io.WriteString(c, "STARTTLS\r\n")
+	br := bufio.NewReader(c)
+	if l, err := br.ReadString('\n'); err != nil || l != "220 go ahead\r\n" {
+		t.Fatalf("read %q, %v", l, err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf.Cert)
+	tc := tls.Client(c, &tls.Config{ServerName: "mx.test", RootCAs: pool})
+	io.WriteString(tc, "EHLO x\r\n")
+	if l, err := bufio.NewReader(tc).ReadString('\n'); err != nil || l != "250 secure\r\n" {
+		t.Fatalf("read over TLS %q, %v", l, err)
+	}
+	if err := s.Wait(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(s.Received()); got != "STARTTLS\r\nEHLO x\r\n" {
+		t.Fatalf("Received = %q, want the plaintext and the decrypted command", got)
+	}
+}
+
+func TestStartTLSRefusesBufferedPlaintext(t *testing.T) {
+	leaf := testcerts.SelfSigned(t, testcerts.LeafOptions{DNSNames: []string{"mx.test"}})
+	s := Start(t, Expect("STARTTLS"), StartTLS(leaf.TLS()))
+	c := dial(t, s)
+	io.WriteString(c, "STARTTLS\r\nEHLO injected\r\n")
+	err := s.Wait(5 * time.Second)
+	if err == nil || !strings.Contains(err.Error(), "plaintext bytes buffered") {
+		t.Fatalf("Wait = %v, want the buffered plaintext refused", err)
 	}
 }
