@@ -119,6 +119,10 @@ func (*plain) Name() string { return NamePlain }
 // String keeps credentials out of %v.
 func (m *plain) String() string { return "PLAIN(" + escape(m.user) + ")" }
 
+// GoString keeps credentials out of %#v, which would otherwise print
+// unexported fields raw.
+func (m *plain) GoString() string { return m.String() }
+
 func (m *plain) validate() error {
 	// RFC 4616 §2: the fields are NUL-separated, so none may contain NUL.
 	switch {
@@ -172,6 +176,10 @@ func (*login) Name() string { return NameLogin }
 
 // String keeps credentials out of %v.
 func (m *login) String() string { return "LOGIN(" + escape(m.user) + ")" }
+
+// GoString keeps credentials out of %#v, which would otherwise print
+// unexported fields raw.
+func (m *login) GoString() string { return m.String() }
 
 func (m *login) validate() error {
 	if m.user == "" {
@@ -236,6 +244,10 @@ func (*cramMD5) Name() string { return NameCRAMMD5 }
 // String keeps credentials out of %v.
 func (m *cramMD5) String() string { return "CRAM-MD5(" + escape(m.user) + ")" }
 
+// GoString keeps credentials out of %#v, which would otherwise print
+// unexported fields raw.
+func (m *cramMD5) GoString() string { return m.String() }
+
 func (m *cramMD5) validate() error {
 	if m.user == "" {
 		return errors.New("smtpauth: CRAM-MD5 needs a user name")
@@ -292,6 +304,10 @@ func (*xoauth2) Name() string { return NameXOAuth2 }
 
 // String keeps credentials out of %v.
 func (m *xoauth2) String() string { return "XOAUTH2(" + escape(m.user) + ")" }
+
+// GoString keeps credentials out of %#v, which would otherwise print
+// unexported fields raw.
+func (m *xoauth2) GoString() string { return m.String() }
 
 func (m *xoauth2) validate() error {
 	switch {
