@@ -113,7 +113,7 @@ func normalizeName(s string) (host string, isIP bool, err error) {
 		return "", false, fmt.Errorf("tlsreport: server name %q is not a valid host name: %w", escape(s), err)
 	}
 	for _, r := range ascii {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_' || r == '*') {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_') {
 			return "", false, fmt.Errorf("tlsreport: server name %q contains %q, not allowed in a host name", escape(s), r)
 		}
 	}

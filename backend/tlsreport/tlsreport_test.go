@@ -450,6 +450,7 @@ func TestClientConfig(t *testing.T) {
 		{"no name to verify", Options{}, "server name is required"},
 		{"CRLF injection in name", Options{ServerName: "mx.example.test\r\nQUIT"}, "not a valid host name"},
 		{"space in name", Options{ServerName: "mx example"}, "not a valid host name"},
+		{"wildcard is not a host", Options{ServerName: "*.example.test"}, "server name"},
 		{"overlong name", Options{ServerName: strings.Repeat("a.", 200)}, "253"},
 		{"IPv6 zone", Options{ServerName: "fe80::1%eth0"}, "zones"},
 	} {
