@@ -16,6 +16,25 @@ test(`a ${LINES}-line transcript stays responsive`, async () => {
     const page = await openApp(b.context);
     await page.waitForFunction(() => window.__smtpprobeTest !== undefined);
 
+    // Baselines on the same machine, before any line is loaded: how long a
+    // frame takes with nothing to do, and a keystroke into a wizard field.
+    const idleFrame = await page.evaluate(async () => {
+      const frames = [];
+      let last = performance.now();
+      for (let i = 0; i < 30; i++) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        frames.push(now - last);
+        last = now;
+      }
+      frames.sort((a, b) => a - b);
+      return frames[15];
+    });
+    const typeBase0 = Date.now();
+    await page.getByTestId("field-domain").pressSequentially("contoso.example", { delay: 0 });
+    const keystrokeBaseline = (Date.now() - typeBase0) / "contoso.example".length;
+    await page.getByTestId("field-domain").fill("");
+
     const load = await page.evaluate(async (n) => {
       const t0 = performance.now();
       window.__smtpprobeTest.loadTranscript(n);
@@ -64,6 +83,8 @@ test(`a ${LINES}-line transcript stays responsive`, async () => {
       scroll_frame_ms: { median: +scroll.median.toFixed(1), p95: +scroll.p95.toFixed(1), max: +scroll.max.toFixed(1) },
       search_ms: searchMs,
       keystroke_ms: +typeMs.toFixed(1),
+      baseline_idle_frame_ms: +idleFrame.toFixed(1),
+      baseline_keystroke_ms: +keystrokeBaseline.toFixed(1),
     };
     console.log("transcript responsiveness:", JSON.stringify(numbers));
     await mkdir(ARTIFACTS, { recursive: true });

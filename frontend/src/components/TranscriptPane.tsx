@@ -9,7 +9,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { CopyRegular, LockClosedFilled, SearchRegular } from "@fluentui/react-icons";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { backend } from "../api/backend";
 import type { Entry } from "../api/types";
 import { useT } from "../i18n";
@@ -83,31 +83,23 @@ export function transcriptText(lines: readonly Entry[]): string {
  * lock on lines that travelled inside TLS. Only the rows in view are drawn,
  * so 100,000 lines scroll as smoothly as 100.
  */
-export function TranscriptPane() {
+/** Props of the scrolling list; it alone re-renders on scroll, not the toolbar. */
+interface ViewportProps {
+  lines: readonly Entry[];
+  version: number;
+  follow: boolean;
+  setFollow: (f: boolean) => void;
+  hitSet: Set<number>;
+  current: number;
+  status: string;
+}
+
+const Viewport = memo(function Viewport({ lines, version, follow, setFollow, hitSet, current, status }: ViewportProps) {
   const t = useT();
   const s = useStyles();
-  const { entriesVersion, status } = useStore(sessionStore);
-  const lines = transcriptLines();
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
-  const [follow, setFollow] = useState(true);
-  const [query, setQuery] = useState("");
-  const [hitIndex, setHitIndex] = useState(0);
-  const [copied, setCopied] = useState(false);
-
-  const hits = useMemo(() => {
-    if (query.trim() === "") return [] as number[];
-    const q = query.toLowerCase();
-    const out: number[] = [];
-    lines.forEach((e, i) => {
-      if (e.text.toLowerCase().includes(q)) out.push(i);
-    });
-    return out;
-    // entriesVersion changes whenever lines grows in place.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [query, entriesVersion, lines]);
-  const hitSet = useMemo(() => new Set(hits), [hits]);
 
   useLayoutEffect(() => {
     const el = viewport.current;
@@ -125,19 +117,15 @@ export function TranscriptPane() {
       el.scrollTop = el.scrollHeight;
       setScrollTop(el.scrollTop);
     }
-  }, [entriesVersion, follow]);
+  }, [version, follow]);
 
-  const jumpTo = useCallback((i: number) => {
+  // A search hit scrolls into the middle of the view.
+  useLayoutEffect(() => {
     const el = viewport.current;
-    if (!el) return;
-    setFollow(false);
-    el.scrollTop = Math.max(0, i * ROW_HEIGHT - el.clientHeight / 2);
+    if (!el || current < 0) return;
+    el.scrollTop = Math.max(0, current * ROW_HEIGHT - el.clientHeight / 2);
     setScrollTop(el.scrollTop);
-  }, []);
-
-  useEffect(() => {
-    if (hits.length > 0) jumpTo(hits[Math.min(hitIndex, hits.length - 1)] ?? 0);
-  }, [hits, hitIndex, jumpTo]);
+  }, [current]);
 
   const onScroll = () => {
     const el = viewport.current;
@@ -149,7 +137,6 @@ export function TranscriptPane() {
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(lines.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-  const current = hits.length > 0 ? (hits[Math.min(hitIndex, hits.length - 1)] ?? -1) : -1;
   const rows = [];
   for (let i = first; i < last; i++) {
     const e = lines[i];
@@ -171,6 +158,54 @@ export function TranscriptPane() {
       </div>,
     );
   }
+
+  return (
+    <div
+      ref={viewport}
+      className={s.viewport}
+      onScroll={onScroll}
+      tabIndex={0}
+      role="list"
+      aria-label={t("transcript.lines")}
+      data-testid="transcript-viewport"
+    >
+      {lines.length === 0 ? (
+        <div className={s.empty}>{status === "running" ? t("transcript.waiting") : t("transcript.empty")}</div>
+      ) : (
+        <div style={{ height: lines.length * ROW_HEIGHT, position: "relative" }}>{rows}</div>
+      )}
+    </div>
+  );
+});
+
+/**
+ * The live transcript: client, server and info lines with elapsed times and a
+ * lock on lines that travelled inside TLS. Only the rows in view are drawn,
+ * so 100,000 lines scroll as smoothly as 100.
+ */
+export function TranscriptPane() {
+  const t = useT();
+  const s = useStyles();
+  const { entriesVersion, status } = useStore(sessionStore);
+  const lines = transcriptLines();
+  const [follow, setFollow] = useState(true);
+  const [query, setQuery] = useState("");
+  const [hitIndex, setHitIndex] = useState(0);
+  const [copied, setCopied] = useState(false);
+
+  const hits = useMemo(() => {
+    if (query.trim() === "") return [] as number[];
+    const q = query.toLowerCase();
+    const out: number[] = [];
+    lines.forEach((e, i) => {
+      if (e.text.toLowerCase().includes(q)) out.push(i);
+    });
+    return out;
+    // entriesVersion changes whenever lines grows in place.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query, entriesVersion, lines]);
+  const hitSet = useMemo(() => new Set(hits), [hits]);
+  const current = hits.length > 0 ? (hits[Math.min(hitIndex, hits.length - 1)] ?? -1) : -1;
 
   const copy = async () => {
     const ok = await backend.copyText(transcriptText(lines)).catch(() => false);
@@ -195,6 +230,8 @@ export function TranscriptPane() {
           onChange={(_, d) => {
             setQuery(d.value);
             setHitIndex(0);
+            // Jumping to a hit and following the tail would fight.
+            if (d.value.trim() !== "") setFollow(false);
           }}
           onKeyDown={(ev) => {
             if (ev.key === "Enter" && hits.length > 0) {
@@ -208,30 +245,20 @@ export function TranscriptPane() {
             {t("transcript.hits", { n: hits.length })}
           </Text>
         )}
-        <Switch
-          checked={follow}
-          label={t("transcript.follow")}
-          onChange={(_, d) => setFollow(d.checked)}
-        />
+        <Switch checked={follow} label={t("transcript.follow")} onChange={(_, d) => setFollow(d.checked)} />
         <Tooltip content={copied ? t("transcript.copied") : t("transcript.copy")} relationship="label">
           <Button icon={<CopyRegular />} size="small" onClick={copy} disabled={lines.length === 0} />
         </Tooltip>
       </div>
-      <div
-        ref={viewport}
-        className={s.viewport}
-        onScroll={onScroll}
-        tabIndex={0}
-        role="list"
-        aria-label={t("transcript.lines")}
-        data-testid="transcript-viewport"
-      >
-        {lines.length === 0 ? (
-          <div className={s.empty}>{status === "running" ? t("transcript.waiting") : t("transcript.empty")}</div>
-        ) : (
-          <div style={{ height: lines.length * ROW_HEIGHT, position: "relative" }}>{rows}</div>
-        )}
-      </div>
+      <Viewport
+        lines={lines}
+        version={entriesVersion}
+        follow={follow}
+        setFollow={setFollow}
+        hitSet={hitSet}
+        current={current}
+        status={status}
+      />
     </section>
   );
 }
