@@ -2,6 +2,8 @@ package hostile_test
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +28,8 @@ type scenario struct {
 	script []S
 	opts   func(*session.Options)
 	want   want
+	// step, when set, is the step the scenario is about.
+	step session.StepName
 	// received, when set, checks what the server got.
 	received func(t *testing.T, got string)
 }
@@ -296,10 +300,21 @@ func TestDeliveryStatusUnknown(t *testing.T) {
 		{name: "close after the final dot", script: join(throughR, data, []S{scriptserver.ExpectData(), scriptserver.Close()})},
 		{name: "reset after the final dot", script: join(throughR, data, []S{scriptserver.ExpectData(), scriptserver.Reset()})},
 		{name: "silence after the final dot", script: join(throughR, data, []S{scriptserver.ExpectData(), scriptserver.Sleep(time.Minute)})},
+		// RFC 2920: the final dot and QUIT go in one flight.
+		{name: "pipelined, close after the final dot", opts: func(o *session.Options) { o.Pipelining = true },
+			script: join(banner, []S{expect("EHLO"), send("250-mx.test\r\n250 PIPELINING\r\n"), expect("MAIL"), expect("RCPT"), expect("DATA"),
+				send("250 ok\r\n250 ok\r\n354 go\r\n"), scriptserver.ExpectData(), scriptserver.Close()})},
+		// RFC 3030: the last chunk got no reply.
+		{name: "BDAT LAST, close before the reply", step: session.StepBDAT, opts: func(o *session.Options) { o.Chunking = true },
+			script: join(banner, []S{expect("EHLO"), send("250-mx.test\r\n250 CHUNKING\r\n")}, mail, rcpt, []S{readChunk(), scriptserver.Close()})},
 	}
 	for _, sc := range cases {
 		t.Run(sc.name, func(t *testing.T) {
-			sc.want = want{failed: session.StepDataEnd, failures: []session.Failure{fClosed, fReset, fTimeout}, exit: exitcode.Protocol}
+			step := session.StepDataEnd
+			if sc.step != "" {
+				step = sc.step
+			}
+			sc.want = want{failed: step, failures: []session.Failure{fClosed, fReset, fTimeout}, exit: exitcode.Protocol}
 			r := sc.run(t)
 			if r.OK || r.Verdict.Verdict == "accepted" {
 				t.Errorf("delivery status unknown reported as success: ok=%v verdict=%q", r.OK, r.Verdict.Verdict)
@@ -320,6 +335,25 @@ func TestDeliveryStatusUnknownVerdict(t *testing.T) {
 			t.Errorf("verdict = %q (%s), want delivery_status_unknown", r.Verdict.Verdict, r.Verdict.Title)
 		}
 	}
+}
+
+// readChunk reads a "BDAT n [LAST]" command and its n octets (RFC 3030 §2).
+func readChunk() S {
+	return scriptserver.Func("read a BDAT chunk", func(c *scriptserver.Conn) error {
+		line, err := c.ReadLine()
+		if err != nil {
+			return err
+		}
+		f := strings.Fields(string(line))
+		if len(f) < 2 || f[0] != "BDAT" {
+			return fmt.Errorf("got %q, want BDAT", line)
+		}
+		n, err := strconv.Atoi(f[1])
+		if err != nil {
+			return fmt.Errorf("BDAT size %q: %w", f[1], err)
+		}
+		return scriptserver.ReadBytes(n).Run(c)
+	})
 }
 
 // TestServerStopsReading: the server takes DATA and then never reads the

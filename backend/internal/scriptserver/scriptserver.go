@@ -58,6 +58,9 @@ type Step struct {
 // String names the step for error messages.
 func (s Step) String() string { return s.name }
 
+// Run runs the step on c, so that a Func step can reuse the others.
+func (s Step) Run(c *Conn) error { return s.run(c) }
+
 // Func returns a step that runs f, for actions the package does not offer.
 // name appears in script errors.
 func Func(name string, f func(*Conn) error) Step { return Step{name: name, run: f} }
