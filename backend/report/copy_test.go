@@ -1,0 +1,207 @@
+package report
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"smtpprobe/backend/lang"
+	"smtpprobe/backend/profile"
+)
+
+// seedProfile is the test of the Exchange telnet how-to: one recipient,
+// DSN on success and failure, a subject and a short body.
+func seedProfile() profile.Profile {
+	p := profile.New("seed")
+	p.Target = profile.Target{Host: "mail1.fabrikam.com", TLS: profile.TLSNone}
+	p.Envelope = profile.Envelope{
+		EHLO: "contoso.com",
+		From: "chris@contoso.com",
+		To:   []string{"kate@fabrikam.com"},
+		DSN:  profile.DSN{Notify: []string{"success", "failure"}},
+	}
+	p.Message = profile.Message{Subject: "Test from Contoso", Body: "This is a test message.\n.starts with a dot\n.\n"}
+	return p
+}
+
+// TestShellQuote feeds each quoted word to a real POSIX shell and checks
+// that the shell hands the program exactly the original string.
+func TestShellQuote(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no POSIX shell to check quoting against")
+	}
+	words := []string{
+		"plain", "user@example.com", "", "two words", "it's", "'", "''", `"double"`, "$(touch /tmp/pwned)",
+		"`id`", "$HOME", "a;b|c&d", "line1\nline2", "tab\there", "back\\slash", "*?[glob]", "~user", "#comment", "ñandú",
+	}
+	for _, w := range words {
+		q := ShellQuote(w)
+		out, err := exec.Command(sh, "-c", "printf '%s' "+q).Output()
+		if err != nil {
+			t.Errorf("sh rejected %s: %v", q, err)
+			continue
+		}
+		if string(out) != w {
+			t.Errorf("ShellQuote(%q) = %s, the shell read %q", w, q, out)
+		}
+	}
+}
+
+func TestSwaks(t *testing.T) {
+	tests := []struct {
+		name string
+		mod  func(*profile.Profile)
+		want string
+	}{
+		{"seed, no TLS", nil,
+			`swaks --server mail1.fabrikam.com --from chris@contoso.com --to kate@fabrikam.com --helo contoso.com --header 'Subject: Test from Contoso' --body 'This is a test message.` + "\n" + `.starts with a dot` + "\n.\n" + `'`},
+		// RFC 5321 §4.5.5: the null reverse-path.
+		{"null sender, MX lookup, opportunistic TLS", func(p *profile.Profile) {
+			p.Target = profile.Target{}
+			p.Envelope.From = ""
+			p.Message = profile.Message{}
+		}, `swaks --from '<>' --to kate@fabrikam.com --helo contoso.com --tls-optional`},
+		// RFC 3207: STARTTLS required; RFC 4954 AUTH; RFC 2920 pipelining.
+		{"starttls, auth, pipelining, headers, port", func(p *profile.Profile) {
+			p.Target.TLS = profile.TLSStartTLS
+			p.Target.Port = 587
+			p.Envelope.To = append(p.Envelope.To, "o'brien@fabrikam.com")
+			p.Message = profile.Message{Subject: "it's $HOME", Headers: []profile.Header{{Name: "X-Test", Value: "1"}}}
+			p.Auth = profile.Auth{Mechanism: "LOGIN", User: "chris@contoso.com", SecretRef: "ref"}
+			p.Pipelining = true
+			p.StopAfter = "rcpt"
+		}, `swaks --server mail1.fabrikam.com --port 587 --from chris@contoso.com --to 'kate@fabrikam.com,o'\''brien@fabrikam.com' --helo contoso.com --header 'Subject: it'\''s $HOME' --header 'X-Test: 1' --tls --auth LOGIN --auth-user chris@contoso.com --auth-password '<PASSWORD>' --pipeline --quit-after RCPT`},
+		// RFC 8314: implicit TLS.
+		{"implicit TLS", func(p *profile.Profile) {
+			p.Target.TLS = profile.TLSImplicit
+			p.Message = profile.Message{}
+		}, `swaks --server mail1.fabrikam.com --from chris@contoso.com --to kate@fabrikam.com --helo contoso.com --tls-on-connect`},
+		{"hostile values are made visible", func(p *profile.Profile) {
+			p.Target.Host = "mx\u202Etest"
+			p.Message = profile.Message{Subject: "a\r\nBcc: x@y", Body: "ok\x1b[2J\tend"}
+		}, `swaks --server 'mx\u{202E}test' --from chris@contoso.com --to kate@fabrikam.com --helo contoso.com --header 'Subject: a\r\nBcc: x@y' --body 'ok\x1B[2J` + "\t" + `end'`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := seedProfile()
+			if tt.mod != nil {
+				tt.mod(&p)
+			}
+			if got := Swaks(p); got != tt.want {
+				t.Errorf("Swaks =\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTelnetScriptSeed checks the script of the seed how-to, in both
+// languages, against golden files.
+func TestTelnetScriptSeed(t *testing.T) {
+	golden(t, "telnet-seed-en.txt", []byte(TelnetScript(seedProfile(), lang.EN)))
+	golden(t, "telnet-seed-es.txt", []byte(TelnetScript(seedProfile(), lang.ES)))
+}
+
+// typed returns the lines a user types: the script without its notes.
+func typed(script string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimSuffix(script, "\n"), "\n") {
+		if !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func TestTelnetScript(t *testing.T) {
+	tests := []struct {
+		name  string
+		mod   func(*profile.Profile)
+		typed []string
+		notes []string // substrings the notes must hold
+	}{
+		{"seed", nil, []string{
+			"open mail1.fabrikam.com 25", "EHLO contoso.com", "MAIL FROM:<chris@contoso.com>",
+			"RCPT TO:<kate@fabrikam.com> NOTIFY=SUCCESS,FAILURE", "DATA",
+			"From: <chris@contoso.com>", "To: <kate@fabrikam.com>", "Subject: Test from Contoso", "",
+			// RFC 5321 §4.5.2: lines starting with a dot get a second dot.
+			"This is a test message.", "..starts with a dot", "..", ".", "QUIT",
+		}, nil},
+		// RFC 3461 §4.3, §4.4: RET and ENVID (xtext) on MAIL FROM.
+		{"ret and envid", func(p *profile.Profile) {
+			p.Envelope.DSN = profile.DSN{Ret: "hdrs", EnvID: "id+1 =x"}
+			p.StopAfter = "mail"
+		}, []string{"open mail1.fabrikam.com 25", "EHLO contoso.com", "MAIL FROM:<chris@contoso.com> RET=HDRS ENVID=id+2B1+20+3Dx", "QUIT"}, nil},
+		{"MX lookup note", func(p *profile.Profile) {
+			p.Target.Host = ""
+			p.StopAfter = "banner"
+		}, []string{"open MX-HOST 25", "QUIT"}, []string{"fabrikam.com", "set type=mx"}},
+		// RFC 3207: telnet cannot STARTTLS; openssl s_client can.
+		{"starttls", func(p *profile.Profile) {
+			p.Target.TLS = profile.TLSStartTLS
+			p.Target.Port = 587
+			p.StopAfter = "ehlo"
+		}, []string{"openssl s_client -starttls smtp -name contoso.com -connect mail1.fabrikam.com:587 -crlf -ign_eof", "EHLO contoso.com", "QUIT"}, []string{"STARTTLS"}},
+		{"opportunistic", func(p *profile.Profile) {
+			p.Target.TLS = profile.TLSOpportunistic
+			p.StopAfter = "banner"
+		}, []string{"open mail1.fabrikam.com 25", "QUIT"}, []string{"openssl s_client -starttls smtp"}},
+		// RFC 8314: implicit TLS on 465.
+		{"implicit", func(p *profile.Profile) {
+			p.Target.TLS = profile.TLSImplicit
+			p.StopAfter = "banner"
+		}, []string{"openssl s_client -connect mail1.fabrikam.com:465 -crlf -ign_eof", "QUIT"}, nil},
+		// RFC 4616 PLAIN and the LOGIN mechanism: placeholders only.
+		{"auth plain", func(p *profile.Profile) {
+			p.Auth = profile.Auth{Mechanism: "PLAIN", User: "chris@contoso.com"}
+			p.StopAfter = "mail"
+		}, []string{"open mail1.fabrikam.com 25", "EHLO contoso.com", "AUTH PLAIN " + PlainPlaceholder, "MAIL FROM:<chris@contoso.com>", "QUIT"}, []string{"base64"}},
+		{"auth login", func(p *profile.Profile) {
+			p.Auth = profile.Auth{Mechanism: "LOGIN", User: "chris@contoso.com"}
+			p.StopAfter = "mail"
+		}, []string{"open mail1.fabrikam.com 25", "EHLO contoso.com", "AUTH LOGIN", "Y2hyaXNAY29udG9zby5jb20=", PasswordB64Placeholder, "MAIL FROM:<chris@contoso.com>", "QUIT"}, nil},
+		{"auth cram-md5 cannot be typed", func(p *profile.Profile) {
+			p.Auth = profile.Auth{Mechanism: "CRAM-MD5", User: "chris"}
+			p.StopAfter = "mail"
+		}, []string{"open mail1.fabrikam.com 25", "EHLO contoso.com", "MAIL FROM:<chris@contoso.com>", "QUIT"}, []string{"CRAM-MD5"}},
+		// RFC 5321 §4.1.1.4: after 354 only closing the connection avoids
+		// delivery.
+		{"stop after data", func(p *profile.Profile) { p.StopAfter = "data" },
+			[]string{"open mail1.fabrikam.com 25", "EHLO contoso.com", "MAIL FROM:<chris@contoso.com>", "RCPT TO:<kate@fabrikam.com> NOTIFY=SUCCESS,FAILURE", "DATA"}, []string{"354"}},
+		{"stop after connect", func(p *profile.Profile) { p.StopAfter = "connect" },
+			[]string{"open mail1.fabrikam.com 25"}, []string{"Ctrl+]"}},
+		{"injection stays on one line", func(p *profile.Profile) {
+			p.Envelope.To = []string{"a@b.test>\r\nRCPT TO:<evil@x.test"}
+			p.StopAfter = "rcpt"
+		}, []string{"open mail1.fabrikam.com 25", "EHLO contoso.com", "MAIL FROM:<chris@contoso.com>", `RCPT TO:<a@b.test>\r\nRCPT TO:<evil@x.test> NOTIFY=SUCCESS,FAILURE`, "QUIT"}, nil},
+		// RFC 6531: a UTF-8 address needs SMTPUTF8.
+		{"smtputf8", func(p *profile.Profile) {
+			p.Envelope.To = []string{"josé@fabrikam.com"}
+			p.Envelope.DSN = profile.DSN{}
+			p.StopAfter = "rcpt"
+		}, []string{"open mail1.fabrikam.com 25", "EHLO contoso.com", "MAIL FROM:<chris@contoso.com> SMTPUTF8", "RCPT TO:<josé@fabrikam.com>", "QUIT"}, []string{"SMTPUTF8"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := seedProfile()
+			if tt.mod != nil {
+				tt.mod(&p)
+			}
+			for _, l := range []lang.Lang{lang.EN, lang.ES} {
+				s := TelnetScript(p, l)
+				got := typed(s)
+				if strings.Join(got, "\n") != strings.Join(tt.typed, "\n") {
+					t.Errorf("%s: typed lines =\n%s\nwant\n%s", l, strings.Join(got, "\n"), strings.Join(tt.typed, "\n"))
+				}
+				for _, n := range tt.notes {
+					if !strings.Contains(s, n) {
+						t.Errorf("%s: script lacks %q:\n%s", l, n, s)
+					}
+				}
+				if strings.ContainsAny(s, "\r\x00\x1b\u202E") {
+					t.Errorf("%s: script holds a control or format character: %q", l, s)
+				}
+			}
+		})
+	}
+}

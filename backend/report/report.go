@@ -1,0 +1,213 @@
+// Package report turns a session.Result into the files an admin attaches to
+// a ticket — a telnet-style text log, the JSON of `smtpprobe send --json`, a
+// self-contained HTML page, the raw bytes of the conversation — and turns a
+// profile into the command lines that repeat the test by hand ("copy as
+// swaks", "copy as telnet script").
+//
+// Every string that came from a server or a user is treated as hostile: the
+// text formats show it through transcript.Escape, and the HTML format goes
+// through html/template under a Content-Security-Policy that forbids scripts.
+// Secrets never reach a report: the engine masks them in the transcript
+// (Entry.Raw is nil for a masked line) and profiles only hold a keyring
+// reference, which no output here prints.
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"smtpprobe/backend/lang"
+	"smtpprobe/backend/session"
+	"smtpprobe/backend/tlsreport"
+	"smtpprobe/backend/transcript"
+)
+
+// Options adjust a report.
+type Options struct {
+	// Lang is the language of the labels and explanations (the Result's
+	// evaluations are already in the language the session ran with).
+	Lang lang.Lang
+	// Resolver names the DNS servers the session used, e.g.
+	// "192.0.2.53:53"; empty means the system's or not known. A Result does
+	// not record it, so the caller says.
+	Resolver string
+	// TLS is the handshake report, for callers that have one while the
+	// Result does not carry it yet.
+	TLS *tlsreport.Report
+}
+
+// Format is an export format.
+type Format string
+
+// The export formats.
+const (
+	FormatText Format = "text"
+	FormatJSON Format = "json"
+	FormatHTML Format = "html"
+	FormatRaw  Format = "raw"
+)
+
+// ErrUnknownFormat is returned (wrapped) by Write and FormatFor for a file
+// name whose extension names no format.
+var ErrUnknownFormat = errors.New("unknown report format")
+
+var txtUnknownExt = lang.Text{
+	EN: "cannot tell the report format from %q: use .txt or .log (text), .json, .html or .htm, or .raw",
+	ES: "no se sabe qué formato de informe usar para %q: use .txt o .log (texto), .json, .html o .htm, o .raw",
+}
+
+// FormatError is the error for a file name with an unknown extension. It
+// explains itself in both languages.
+type FormatError struct{ Path string }
+
+func (e *FormatError) Error() string { return e.Text(lang.EN) }
+
+// Text returns the explanation in language l.
+func (e *FormatError) Text(l lang.Lang) string {
+	return txtUnknownExt.Format(l, transcript.EscapeString(filepath.Base(e.Path)))
+}
+
+// Unwrap lets errors.Is match ErrUnknownFormat.
+func (e *FormatError) Unwrap() error { return ErrUnknownFormat }
+
+// FormatFor picks the format from the file name's extension, ignoring case:
+// .txt and .log are text, .json JSON, .html and .htm HTML, .raw the raw
+// bytes. Any other extension is a *FormatError.
+func FormatFor(path string) (Format, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".txt", ".log":
+		return FormatText, nil
+	case ".json":
+		return FormatJSON, nil
+	case ".html", ".htm":
+		return FormatHTML, nil
+	case ".raw":
+		return FormatRaw, nil
+	}
+	return "", &FormatError{Path: path}
+}
+
+// Render writes r to w in format f.
+func Render(w io.Writer, f Format, r *session.Result, opts Options) error {
+	switch f {
+	case FormatText:
+		return Text(w, r, opts)
+	case FormatJSON:
+		return JSON(w, r, opts)
+	case FormatHTML:
+		return HTML(w, r, opts)
+	case FormatRaw:
+		return Raw(w, r)
+	}
+	return fmt.Errorf("report: %w: %q", ErrUnknownFormat, f)
+}
+
+// JSON writes r exactly as `smtpprobe send --json` prints it: the Result
+// marshalled with two-space indentation, HTML characters not escaped (the
+// Result's strings are escaped already, and \u003c would only make the file
+// harder to read). opts is accepted for symmetry; the JSON carries both
+// languages where the Result does.
+func JSON(w io.Writer, r *session.Result, opts Options) error {
+	if r == nil {
+		return errors.New("report: no result")
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("report: write JSON: %w", err)
+	}
+	return nil
+}
+
+// Raw writes the conversation as it went over the wire: each sent and
+// received line's exact bytes (Entry.Raw) in order. Notes from SMTP Probe
+// (Info lines) never went on the wire and are left out. A masked line has no
+// raw bytes; its masked text is written in their place, so a raw export
+// never holds a secret yet still shows that something was sent there.
+func Raw(w io.Writer, r *session.Result) error {
+	if r == nil {
+		return errors.New("report: no result")
+	}
+	for _, e := range r.Transcript {
+		var b []byte
+		switch {
+		case e.Dir == transcript.Info:
+			continue
+		case e.Raw != nil:
+			b = e.Raw
+		default:
+			b = []byte(e.Text + "\r\n")
+		}
+		if _, err := w.Write(b); err != nil {
+			return fmt.Errorf("report: write raw: %w", err)
+		}
+	}
+	return nil
+}
+
+// Write saves r to path in the format its extension names (see FormatFor).
+// The file is written atomically: to a temporary file in the same folder,
+// flushed to disk, then renamed over path, so a crash or a full disk never
+// leaves a half-written report in place of an older one.
+func Write(path string, r *session.Result, opts Options) error {
+	f, err := FormatFor(path)
+	if err != nil {
+		return err
+	}
+	if r == nil {
+		return errors.New("report: no result")
+	}
+	return writeAtomic(path, func(w io.Writer) error { return Render(w, f, r, opts) })
+}
+
+func writeAtomic(path string, render func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("report: create %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = render(tmp); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("report: flush %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("report: close %s: %w", path, err)
+	}
+	// CreateTemp makes the file 0600; a report is meant to be shared, but
+	// only by its owner's choice, so it keeps that mode.
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("report: save %s: %w", path, err)
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		// Making the rename durable is best effort: some systems (Windows)
+		// cannot sync a folder, and the file itself is already complete.
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// tlsOf is the TLS report to show: the caller's, else none. When
+// session.Result gains its TLS field this is where it is preferred.
+func tlsOf(r *session.Result, opts Options) *tlsreport.Report {
+	return opts.TLS
+}
+
+// esc escapes a string that may hold raw server or user bytes. Fields the
+// engine has escaped already (Entry.Text, Reply.Lines, Step.Command,
+// Extensions) are shown as they are, so backslashes are not doubled twice.
+func esc(s string) string { return transcript.EscapeString(s) }
