@@ -27,9 +27,21 @@ var (
 // instead of a stuck test run.
 const hangGuard = 5 * time.Second
 
-// stepTimeout is the timeout of every step in opts: short, so timeouts fire
-// quickly, and long enough for a loopback reply under -race.
-const stepTimeout = 300 * time.Millisecond
+// stepTimeout is the timeout of every step in opts: long enough that a
+// loopback reply on a loaded machine under -race never hits it, short enough
+// that two waits stay within hangGuard.
+const stepTimeout = 2 * time.Second
+
+// quickTimeout is the timeout of every step after short: for the scenarios
+// whose point is that a timeout fires.
+const quickTimeout = 300 * time.Millisecond
+
+// short makes every step timeout quickTimeout.
+func short(o *session.Options) {
+	q := quickTimeout
+	o.Timeouts.Banner, o.Timeouts.Command, o.Timeouts.Mail, o.Timeouts.Rcpt = q, q, q, q
+	o.Timeouts.Data, o.Timeouts.DataBlock, o.Timeouts.FinalDot = q, q, q
+}
 
 // The parts of a normal conversation, for scripts to build on.
 var (

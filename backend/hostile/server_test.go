@@ -268,7 +268,7 @@ func TestConnectionFaults(t *testing.T) {
 		{name: "banner without CRLF then close", script: []S{send("220 mx.test"), scriptserver.Close()},
 			want: want{failed: session.StepBanner, failures: []session.Failure{fClosed}, exit: exitcode.Protocol,
 				verdicts: []string{"blocked_before_banner"}, inTranscript: []string{"220 mx.test"}}},
-		{name: "banner without CRLF kept open", script: []S{send("220 mx.test"), scriptserver.Sleep(time.Minute)},
+		{name: "banner without CRLF kept open", script: []S{send("220 mx.test"), scriptserver.Sleep(time.Minute)}, opts: short,
 			want: want{failed: session.StepBanner, failures: []session.Failure{fTimeout}, exit: exitcode.Protocol,
 				verdicts: []string{"banner_timeout"}}},
 		{name: "close before banner", script: []S{scriptserver.Close()},
@@ -299,7 +299,7 @@ func TestDeliveryStatusUnknown(t *testing.T) {
 			opts: func(o *session.Options) { o.Body = big }},
 		{name: "close after the final dot", script: join(throughR, data, []S{scriptserver.ExpectData(), scriptserver.Close()})},
 		{name: "reset after the final dot", script: join(throughR, data, []S{scriptserver.ExpectData(), scriptserver.Reset()})},
-		{name: "silence after the final dot", script: join(throughR, data, []S{scriptserver.ExpectData(), scriptserver.Sleep(time.Minute)})},
+		{name: "silence after the final dot", opts: short, script: join(throughR, data, []S{scriptserver.ExpectData(), scriptserver.Sleep(time.Minute)})},
 		// RFC 2920: the final dot and QUIT go in one flight.
 		{name: "pipelined, close after the final dot", opts: func(o *session.Options) { o.Pipelining = true },
 			script: join(banner, []S{expect("EHLO"), send("250-mx.test\r\n250 PIPELINING\r\n"), expect("MAIL"), expect("RCPT"), expect("DATA"),
@@ -330,7 +330,9 @@ func TestDeliveryStatusUnknownVerdict(t *testing.T) {
 	t.Skip("known failure: a data_end step without a reply gets verdict connection_closed/timeout_mid_session, not delivery_status_unknown, see issue 10 note")
 	for _, tail := range [][]S{{scriptserver.Close()}, {scriptserver.Sleep(time.Minute)}} {
 		srv := scriptserver.Start(t, join(throughR, data, []S{scriptserver.ExpectData()}, tail)...)
-		r := run(t, context.Background(), opts(srv))
+		o := opts(srv)
+		short(&o)
+		r := run(t, context.Background(), o)
 		if r.Verdict.Verdict != "delivery_status_unknown" {
 			t.Errorf("verdict = %q (%s), want delivery_status_unknown", r.Verdict.Verdict, r.Verdict.Title)
 		}
@@ -361,7 +363,7 @@ func readChunk() S {
 func TestServerStopsReading(t *testing.T) {
 	r := scenario{
 		script: join(throughR, data, []S{scriptserver.StopReading()}),
-		opts:   func(o *session.Options) { o.Body = strings.Repeat(strings.Repeat("b", 998)+"\n", 6<<10) }, // 6 MB: more than the 4 MB a loopback send buffer grows to
+		opts:   func(o *session.Options) { short(o); o.Body = strings.Repeat(strings.Repeat("b", 998)+"\n", 6<<10) }, // 6 MB: more than the 4 MB a loopback send buffer grows to
 		want:   want{failed: session.StepDataEnd, failures: []session.Failure{fTimeout}, exit: exitcode.Protocol},
 	}.run(t)
 	t.Run("transcript shows only what was sent", func(t *testing.T) {
@@ -419,6 +421,7 @@ func TestEarlyReplyNotTakenAsAcceptance(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			srv := scriptserver.Start(t, sc.script...)
 			o := opts(srv)
+			short(&o)
 			if sc.opts != nil {
 				sc.opts(&o)
 			}
@@ -435,7 +438,7 @@ func TestEarlyReplyNotTakenAsAcceptance(t *testing.T) {
 // step times out and nothing after it is reported as done.
 func TestPipelinedSilence(t *testing.T) {
 	r := scenario{
-		opts: func(o *session.Options) { o.Pipelining = true },
+		opts: func(o *session.Options) { short(o); o.Pipelining = true },
 		script: join(banner, []S{expect("EHLO"), send("250-mx.test\r\n250 PIPELINING\r\n"), expect("MAIL"), expect("RCPT"), expect("DATA"),
 			send("250 ok\r\n"), scriptserver.Sleep(time.Minute)}),
 		want: want{failed: session.StepRcpt, failures: []session.Failure{fTimeout}, exit: exitcode.Protocol},
