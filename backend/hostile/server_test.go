@@ -447,3 +447,40 @@ func TestPipelinedSilence(t *testing.T) {
 		t.Errorf("DATA step = %+v, want skipped (it never got a reply)", d)
 	}
 }
+
+// TestQuitFaults: once the message is accepted, what happens at QUIT does
+// not change the verdict (RFC 5321 §4.1.1.10: the transaction is complete);
+// a server that closes without its 221 is common and only worth a warning.
+func TestQuitFaults(t *testing.T) {
+	ok := want{exit: exitcode.OK, verdicts: []string{"accepted"}}
+	cases := []scenario{
+		{name: "close instead of 221", want: ok, script: join(throughR, data, dataEnd, []S{expect("QUIT"), scriptserver.Close()})},
+		{name: "reset instead of 221", want: ok, script: join(throughR, data, dataEnd, []S{expect("QUIT"), scriptserver.Reset()})},
+		{name: "silence instead of 221", want: ok, opts: short, script: join(throughR, data, dataEnd, []S{expect("QUIT"), scriptserver.Sleep(time.Minute)})},
+		{name: "QUIT answered 500", want: ok, script: join(throughR, data, dataEnd, []S{expect("QUIT"), send("500 what\r\n")})},
+	}
+	for _, sc := range cases {
+		t.Run(sc.name, func(t *testing.T) {
+			r := sc.run(t)
+			if q := r.Step(session.StepQuit); q == nil || q.Status != session.StatusWarning {
+				t.Errorf("QUIT step = %+v, want a warning", q)
+			}
+		})
+	}
+}
+
+// TestQuitGarbage: a QUIT answered with a line that is not a reply, after
+// the message was accepted. The message stands: the session is OK with a
+// warning on QUIT, and the Result and its verdict agree on exit 0.
+func TestQuitGarbage(t *testing.T) {
+	t.Skip("known failure: QUIT answered with garbage after an accepted message gives Result.OK=false, exit 5, while the verdict is accepted with exit 0, see issue 10 note")
+	srv := scriptserver.Start(t, join(throughR, data, dataEnd, []S{expect("QUIT"), send("garbage\r\n")})...)
+	r := run(t, context.Background(), opts(srv))
+	if s := r.Step(session.StepDataEnd); s == nil || s.Reply == nil || s.Reply.Class() != 2 {
+		t.Fatal("the message was not accepted")
+	}
+	want{exit: exitcode.OK, verdicts: []string{"accepted"}}.check(t, r)
+	if q := r.Step(session.StepQuit); q == nil || q.Status != session.StatusWarning {
+		t.Errorf("QUIT step = %+v, want a warning", q)
+	}
+}
