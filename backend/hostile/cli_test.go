@@ -3,6 +3,7 @@ package hostile_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -152,5 +153,62 @@ func TestCLIBadInput(t *testing.T) {
 				t.Errorf("the server saw %d connections for an input error", n)
 			}
 		})
+	}
+}
+
+// TestCLIHostileServer runs smtpprobe send against scripted servers: the
+// exit code follows the failure (package exitcode), the terminal output
+// carries none of the server's control or bidi bytes, and --json gives the
+// same exit code in the document.
+func TestCLIHostileServer(t *testing.T) {
+	hostile := "220 mx\x00.test \x1b[2J\x1b]0;pwned\x07 \u202etxt.exe \xff end\r\n"
+	cases := []struct {
+		name   string
+		script []S
+		exit   int
+	}{
+		{"hostile bytes in the banner", join([]S{send(hostile)}, ehlo, mail, rcpt, data, dataEnd, quit), exitcode.OK},
+		{"421 at MAIL", join(banner, ehlo, []S{expect("MAIL"), send("421 4.3.2 bye\r\n"), scriptserver.Close()}), exitcode.Temporary},
+		{"550 at RCPT", join(banner, ehlo, mail, []S{expect("RCPT"), send("550 5.1.1 \x1b[31mno such user\r\n")}, quit), exitcode.Permanent},
+		{"garbage banner", []S{send("\x1b[2Jgarbage\r\n"), scriptserver.ExpectEOF()}, exitcode.Protocol},
+		{"endless reply", []S{scriptserver.SendForever("220-\x1b[31mflood\r\n")}, exitcode.Protocol},
+	}
+	for _, c := range cases {
+		for _, asJSON := range []bool{false, true} {
+			name := c.name
+			if asJSON {
+				name += " --json"
+			}
+			t.Run(name, func(t *testing.T) {
+				srv := scriptserver.Start(t, c.script...)
+				args := []string{"send", "--from", "alice@example.com", "--to", "bob@example.net", "--server", srv.Addr(),
+					"--helo", "client.example", "--subject", "hostile test", "--body", "Hello.\n", "--timeout-banner", "3s", "--timeout-command", "3s"}
+				if asJSON {
+					args = append(args, "--json")
+				}
+				code, stdout, stderr := runCLI(t, args...)
+				if code != c.exit {
+					t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, c.exit, stdout, stderr)
+				}
+				for _, out := range []string{stdout, stderr} {
+					for _, line := range strings.Split(out, "\n") {
+						if !displaySafe(strings.ReplaceAll(line, "\t", " ")) {
+							t.Errorf("output line is not display-safe: %q", line)
+						}
+					}
+				}
+				if asJSON {
+					var doc struct {
+						ExitCode *int `json:"exit_code"`
+					}
+					if err := json.Unmarshal([]byte(stdout), &doc); err != nil || doc.ExitCode == nil {
+						t.Fatalf("--json output is not a result document (%v):\n%.500s", err, stdout)
+					}
+					if *doc.ExitCode != code {
+						t.Errorf("JSON exit_code %d, process exit %d", *doc.ExitCode, code)
+					}
+				}
+			})
+		}
 	}
 }
