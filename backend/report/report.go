@@ -107,6 +107,51 @@ func Render(w io.Writer, f Format, r *session.Result, opts Options) error {
 	return fmt.Errorf("report: %w: %q", ErrUnknownFormat, f)
 }
 
+// RenderAll writes the results of several sessions (one per MX host, as
+// `smtpprobe send --all-mx` runs them) to w in format f: JSON as the array
+// `send --json --all-mx` prints, HTML as one page with a section per host,
+// text as the reports one after the other under a separator line, raw as
+// the conversations one after the other. A single result renders exactly
+// as Render does.
+func RenderAll(w io.Writer, f Format, rs []*session.Result, opts Options) error {
+	if len(rs) == 0 {
+		return errors.New("report: no result")
+	}
+	if len(rs) == 1 {
+		return Render(w, f, rs[0], opts)
+	}
+	for _, r := range rs {
+		if r == nil {
+			return errors.New("report: no result")
+		}
+	}
+	switch f {
+	case FormatJSON:
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rs); err != nil {
+			return fmt.Errorf("report: write JSON: %w", err)
+		}
+		return nil
+	case FormatHTML:
+		return htmlAll(w, rs, opts)
+	case FormatText, FormatRaw:
+		for i, r := range rs {
+			if i > 0 && f == FormatText {
+				if _, err := fmt.Fprintf(w, "\n%s\n\n", strings.Repeat("=", 72)); err != nil {
+					return fmt.Errorf("report: write text: %w", err)
+				}
+			}
+			if err := Render(w, f, r, opts); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("report: %w: %q", ErrUnknownFormat, f)
+}
+
 // JSON writes r exactly as `smtpprobe send --json` prints it: the Result
 // marshalled with two-space indentation, HTML characters not escaped (the
 // Result's strings are escaped already, and \u003c would only make the file
@@ -164,6 +209,18 @@ func Write(path string, r *session.Result, opts Options) error {
 		return errors.New("report: no result")
 	}
 	return writeAtomic(path, func(w io.Writer) error { return Render(w, f, r, opts) })
+}
+
+// WriteAll is Write for the results of several sessions (see RenderAll).
+func WriteAll(path string, rs []*session.Result, opts Options) error {
+	f, err := FormatFor(path)
+	if err != nil {
+		return err
+	}
+	if len(rs) == 0 {
+		return errors.New("report: no result")
+	}
+	return writeAtomic(path, func(w io.Writer) error { return RenderAll(w, f, rs, opts) })
 }
 
 func writeAtomic(path string, render func(io.Writer) error) (err error) {

@@ -1,9 +1,12 @@
 package report
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"smtpprobe/backend/session"
+	"smtpprobe/backend/version"
 	"strings"
 	"testing"
 
@@ -97,5 +100,44 @@ func TestWriteErrors(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("failed writes left %d files", len(entries))
+	}
+}
+
+// TestWriteAll checks the every-MX export: a JSON array, one HTML page with
+// a section per host, text reports under a separator.
+func TestWriteAll(t *testing.T) {
+	dir := t.TempDir()
+	a, b := hostileResult(), hostileResult()
+	b.Server.Host = "mx2.test"
+	rs := []*session.Result{a, b}
+	read := func(name string) string {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := WriteAll(path, rs, Options{Lang: lang.EN}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	var arr []session.Result
+	if err := json.Unmarshal([]byte(read("all.json")), &arr); err != nil || len(arr) != 2 || arr[1].Server.Host != "mx2.test" {
+		t.Errorf("JSON: %d results, err %v", len(arr), err)
+	}
+	page := read("all.html")
+	if n := strings.Count(page, "<section>"); n != 2 || strings.Count(page, "<html") != 1 {
+		t.Errorf("HTML: %d sections", n)
+	}
+	if !strings.Contains(page, "mx2.test") || strings.Contains(page, "<script") {
+		t.Error("HTML: second host missing or markup not escaped")
+	}
+	text := read("all.txt")
+	if strings.Count(text, "SMTP Probe "+version.Version) != 2 || !strings.Contains(text, strings.Repeat("=", 72)) {
+		t.Errorf("text: not two reports under a separator:\n%s", text)
+	}
+	if err := WriteAll(filepath.Join(dir, "none.txt"), nil, Options{}); err == nil {
+		t.Error("no results: no error")
 	}
 }
