@@ -141,7 +141,7 @@ test("every MX: one run per host and a host × step grid", async () => {
   }
 });
 
-test("the dark theme: each step and the result", async () => {
+test("the dark and high-contrast themes: each step and the result", async () => {
   const b = await launch({ colorScheme: "dark" });
   try {
     const page = await openApp(b.context);
@@ -149,6 +149,11 @@ test("the dark theme: each step and the result", async () => {
     await page.getByTestId("run").click();
     await page.getByTestId("verdict").waitFor({ timeout: 30000 });
     await screenshot(page, "dark-4-result");
+    // High contrast, chosen in the app bar.
+    await page.getByRole("combobox", { name: "Theme" }).click();
+    await page.getByRole("option", { name: "High contrast" }).click();
+    await page.waitForFunction(() => document.querySelector('[role="combobox"][aria-label="Theme"]')?.textContent?.includes("High contrast"));
+    await screenshot(page, "highcontrast-4-result");
   } finally {
     await b.close();
   }
