@@ -36,4 +36,3 @@ func (a *App) ExportJSON(content string) (string, error) {
 	}
 	return path, nil
 }
-

@@ -17,6 +17,7 @@ import (
 	"smtpprobe/backend/message"
 	"smtpprobe/backend/mxlookup"
 	"smtpprobe/backend/session"
+	"smtpprobe/backend/smtpwire"
 	"smtpprobe/backend/transcript"
 )
 
@@ -69,13 +70,35 @@ type EntryDTO struct {
 	Host string `json:"host,omitempty"`
 }
 
-// StepDTO is one step with its explanation in both languages.
+// StepDTO is one step with its explanation in both languages, so the
+// frontend can switch language without running the test again. (The
+// engine's own Step carries the explanation in one language only.)
 type StepDTO struct {
-	session.Step
+	ID         int             `json:"id"`
+	Name       string          `json:"name"`
+	Host       string          `json:"host,omitempty"`
+	Command    string          `json:"command,omitempty"`
+	Recipient  string          `json:"recipient,omitempty"`
+	Reply      *smtpwire.Reply `json:"reply,omitempty"`
+	Status     string          `json:"status"`
+	Failure    string          `json:"failure,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	ErrorText  *lang.Text      `json:"error_text,omitempty"`
+	Started    time.Time       `json:"started"`
+	DurationMS float64         `json:"duration_ms"`
 	// OffsetMS is when the step started, from the session start, for the
 	// timing waterfall.
 	OffsetMS   float64              `json:"offset_ms"`
 	Evaluation *diagnose.Evaluation `json:"evaluation,omitempty"`
+}
+
+func stepDTO(s session.Step, start time.Time) StepDTO {
+	return StepDTO{
+		ID: s.ID, Name: string(s.Name), Host: s.Host, Command: s.Command, Recipient: s.Recipient,
+		Reply: s.Reply, Status: string(s.Status), Failure: string(s.Failure), Error: s.Error,
+		ErrorText: s.ErrorText, Started: s.Started, DurationMS: s.DurationMS,
+		OffsetMS: ms(s.Started.Sub(start)),
+	}
 }
 
 // StepEvent is the payload of session:<id>:step: the step at Index of the
@@ -327,7 +350,7 @@ func hostRun(r *session.Result, l lang.Lang) HostRun {
 	}
 	evals := diagnose.EvaluateOutcomes(outcomes)
 	for i, s := range r.Steps {
-		d := StepDTO{Step: s, OffsetMS: ms(s.Started.Sub(r.Started))}
+		d := stepDTO(s, r.Started)
 		if i < len(evals) && evals[i].Class != "" {
 			ev := evals[i]
 			d.Evaluation = &ev
@@ -365,7 +388,7 @@ type streamer struct {
 
 	mu      sync.Mutex
 	entries []EntryDTO
-	steps   []StepEvent
+	steps   []pendingStep
 	index   map[[2]int]int // (host, step ID) -> position in the host's list
 	count   map[int]int    // host -> steps seen
 	done    chan struct{}
@@ -404,8 +427,14 @@ func (s *streamer) step(h int, st session.Step) {
 		s.count[h]++
 		s.index[key] = i
 	}
-	d := StepDTO{Step: st, OffsetMS: ms(st.Started.Sub(s.start))}
-	s.steps = append(s.steps, StepEvent{Host: s.hostKey(h), Index: i, Step: d})
+	s.steps = append(s.steps, pendingStep{host: s.hostKey(h), index: i, step: st})
+}
+
+// pendingStep is a step change waiting for the next flush.
+type pendingStep struct {
+	host  string
+	index int
+	step  session.Step
 }
 
 // run flushes until stop, then once more so nothing is left behind.
@@ -432,11 +461,12 @@ func (s *streamer) flush() {
 	if len(entries) > 0 {
 		s.emit("session:"+s.id+":entries", entries)
 	}
-	for _, ev := range steps {
-		// Explaining a finished step here keeps the evaluation off the
-		// engine goroutine.
-		if ev.Step.Status != session.StatusRunning && ev.Step.Status != session.StatusSkipped {
-			o := outcome(ev.Step.Step)
+	for _, p := range steps {
+		ev := StepEvent{Host: p.host, Index: p.index, Step: stepDTO(p.step, s.start)}
+		// Explaining a finished step here keeps the bilingual evaluation
+		// off the engine goroutine.
+		if p.step.Status != session.StatusRunning && p.step.Status != session.StatusSkipped {
+			o := outcome(p.step)
 			var e diagnose.Evaluation
 			if o.Reply != nil {
 				e = diagnose.Evaluate(o.Step, o.Reply, diagnose.Context{})

@@ -176,8 +176,7 @@ export namespace main {
 	    host?: string;
 	    command?: string;
 	    recipient?: string;
-	    // Go type: smtpwire
-	    reply?: any;
+	    reply?: smtpwire.Reply;
 	    status: string;
 	    failure?: string;
 	    error?: string;
@@ -199,7 +198,7 @@ export namespace main {
 	        this.host = source["host"];
 	        this.command = source["command"];
 	        this.recipient = source["recipient"];
-	        this.reply = this.convertValues(source["reply"], null);
+	        this.reply = this.convertValues(source["reply"], smtpwire.Reply);
 	        this.status = source["status"];
 	        this.failure = source["failure"];
 	        this.error = source["error"];
@@ -947,6 +946,27 @@ export namespace profile {
 		}
 	}
 	
+
+}
+
+export namespace smtpwire {
+	
+	export class Reply {
+	    code: number;
+	    enhanced?: string;
+	    lines: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Reply(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.enhanced = source["enhanced"];
+	        this.lines = source["lines"];
+	    }
+	}
 
 }
 
