@@ -111,6 +111,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&tDot, "timeout-final-dot", session.DefaultTimeouts.FinalDot, "time allowed for the reply to the final dot")
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON (an array of results with --all-mx)")
 	fs.StringVar(&langStr, "lang", string(l), "language of the output: en or es")
+	extras := registerSendExtras(fs) // --profile, --profile-dir, --save-profile, --log
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, txtSendUsage.In(l))
 		fs.PrintDefaults()
@@ -132,6 +133,9 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		return usage(txtSendArgs.Format(l, fs.Arg(0)))
+	}
+	if msg := extras.prepare(l, stderr); msg != "" {
+		return usage(msg)
 	}
 	if !fromSet {
 		return usage(txtSendNeed.Format(l, "--from"))
@@ -179,6 +183,9 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		DataBlock: tBlock, FinalDot: tDot,
 	}
 
+	if msg := extras.save(l, body, stderr); msg != "" {
+		return usage(msg)
+	}
 	var results []*session.Result
 	if !asJSON {
 		o.OnEntry = func(e transcript.Entry) { printEntry(stdout, "", e) }
@@ -224,7 +231,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			printVerdict(stdout, l, r)
 		}
 	}
-	return session.CombinedExitCode(results)
+	return extras.finish(results, l, stderr, session.CombinedExitCode(results))
 }
 
 func readBodyFile(name string) ([]byte, error) {

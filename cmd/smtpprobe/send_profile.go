@@ -1,0 +1,395 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"smtpprobe/backend/lang"
+	"smtpprobe/backend/profile"
+	"smtpprobe/backend/session"
+	"smtpprobe/backend/transcript"
+)
+
+// Texts of send --profile and --save-profile.
+var (
+	txtProfNotFound = lang.Text{
+		EN: "--profile %q: no such file, and no saved profile with that id or name in %s",
+		ES: "--profile %q: no existe ese archivo ni un perfil guardado con ese id o nombre en %s",
+	}
+	txtProfAmbiguous = lang.Text{
+		EN: "--profile %q: %d saved profiles have that name; use the id (%s)",
+		ES: "--profile %q: %d perfiles guardados tienen ese nombre; use el id (%s)",
+	}
+	txtProfLoad = lang.Text{
+		EN: "--profile %q: %s",
+		ES: "--profile %q: %s",
+	}
+	txtProfFlag = lang.Text{
+		EN: "--profile %q: its %s value %q is not usable: %v",
+		ES: "--profile %q: su valor de %s %q no se puede usar: %v",
+	}
+	txtProfDomain = lang.Text{
+		EN: "Note: the profile's domain %s is not used: send looks up the MX hosts of the first recipient's domain.",
+		ES: "Nota: no se usa el dominio %s del perfil: send busca los MX del dominio del primer destinatario.",
+	}
+	txtProfTLS = lang.Text{
+		EN: "Note: the profile asks for TLS mode %q, which send cannot do yet; the session runs without TLS.",
+		ES: "Nota: el perfil pide el modo TLS %q, que send aún no admite; la sesión se hace sin TLS.",
+	}
+	txtProfAuth = lang.Text{
+		EN: "Note: the profile uses AUTH (%s), which send cannot do yet; the session runs without it.",
+		ES: "Nota: el perfil usa AUTH (%s), que send aún no admite; la sesión se hace sin autenticación.",
+	}
+	txtProfSaved = lang.Text{
+		EN: "Saved profile %q (id %s) in %s",
+		ES: "Perfil %q guardado (id %s) en %s",
+	}
+	txtProfSave = lang.Text{
+		EN: "--save-profile %q: %s",
+		ES: "--save-profile %q: %s",
+	}
+	txtProfOneDNS = lang.Text{
+		EN: "Note: a profile keeps one DNS server; %s was saved, the others were not.",
+		ES: "Nota: un perfil guarda un solo servidor DNS; se guardó %s y los demás no.",
+	}
+	txtProfNoDir = lang.Text{
+		EN: "cannot find the profile folder: %v (use --profile-dir)",
+		ES: "no se encuentra la carpeta de perfiles: %v (use --profile-dir)",
+	}
+)
+
+// sendExtras are the send flags for profiles and logs. They reach the
+// other flags only through the FlagSet (Visit, Lookup, Set), so send.go
+// needs no more than a few calls.
+type sendExtras struct {
+	fs          *flag.FlagSet
+	profileArg  string
+	profileDir  string
+	saveName    string
+	log         sendLog
+	from        *recordedFlag
+	base        *profile.Profile // the profile loaded with --profile
+	explicitSet map[string]bool  // flags given on the command line
+}
+
+// recordedFlag wraps a flag.Func flag, whose String is always empty, so
+// that the value given can be read back for --save-profile.
+type recordedFlag struct {
+	flag.Value
+	value string
+}
+
+func (r *recordedFlag) Set(v string) error { r.value = v; return r.Value.Set(v) }
+
+// String is safe on the zero value, which flag's --help output makes.
+func (r *recordedFlag) String() string {
+	if r == nil || r.Value == nil {
+		return ""
+	}
+	return r.value
+}
+
+// registerSendExtras adds --profile, --profile-dir, --save-profile and
+// --log to the send flags. Call it after the other flags are defined.
+func registerSendExtras(fs *flag.FlagSet) *sendExtras {
+	x := &sendExtras{fs: fs}
+	fs.StringVar(&x.profileArg, "profile", "", "run the test saved in this profile: a profile JSON file, or the id or name of a saved profile; flags given as well override it")
+	fs.StringVar(&x.profileDir, "profile-dir", "", "folder of saved profiles (default: the user's SMTP Probe profiles folder)")
+	fs.StringVar(&x.saveName, "save-profile", "", "save the settings of this run as a profile with this name (replacing one of the same name)")
+	fs.StringVar(&x.log.path, "log", "", "also write the session log to FILE: .txt or .log (text), .json, .html or .htm, .raw (the bytes on the wire)")
+	if f := fs.Lookup("from"); f != nil {
+		x.from = &recordedFlag{Value: f.Value}
+		f.Value = x.from
+	}
+	return x
+}
+
+// prepare runs after the flags are parsed: it checks --log and applies
+// --profile to every flag not given on the command line. A non-empty
+// message is a usage error.
+func (x *sendExtras) prepare(l lang.Lang, stderr io.Writer) string {
+	x.explicitSet = map[string]bool{}
+	x.fs.Visit(func(f *flag.Flag) { x.explicitSet[f.Name] = true })
+	if msg := x.log.check(l); msg != "" {
+		return msg
+	}
+	if x.profileArg == "" {
+		return ""
+	}
+	p, msg := x.loadProfile(l)
+	if msg != "" {
+		return msg
+	}
+	x.base = &p
+	for _, kv := range profileFlags(p) {
+		if x.explicitSet[kv.name] || (kv.name == "body" && x.explicitSet["body-file"]) {
+			continue
+		}
+		if err := x.fs.Set(kv.name, kv.value); err != nil {
+			return txtProfFlag.Format(l, transcript.EscapeString(x.profileArg), "--"+kv.name, transcript.EscapeString(kv.value), err)
+		}
+	}
+	if p.Target.Host == "" && p.Target.Domain != "" && !x.explicitSet["server"] {
+		fmt.Fprintln(stderr, txtProfDomain.Format(l, transcript.EscapeString(p.Target.Domain)))
+	}
+	if p.Target.TLS == profile.TLSStartTLS || p.Target.TLS == profile.TLSImplicit {
+		fmt.Fprintln(stderr, txtProfTLS.Format(l, p.Target.TLS))
+	}
+	if p.Auth.Mechanism != "" || p.Auth.User != "" {
+		fmt.Fprintln(stderr, txtProfAuth.Format(l, transcript.EscapeString(p.Auth.Mechanism+" "+p.Auth.User)))
+	}
+	return ""
+}
+
+func (x *sendExtras) store(l lang.Lang) (*profile.Store, string) {
+	dir := x.profileDir
+	if dir == "" {
+		var err error
+		if dir, err = profile.DefaultDir(); err != nil {
+			return nil, txtProfNoDir.Format(l, err)
+		}
+	}
+	return profile.NewStore(dir), ""
+}
+
+// loadProfile finds --profile: an existing file first, then an id, then a
+// name in the store.
+func (x *sendExtras) loadProfile(l lang.Lang) (profile.Profile, string) {
+	arg := x.profileArg
+	shown := transcript.EscapeString(arg)
+	if st, err := os.Stat(arg); err == nil && st.Mode().IsRegular() {
+		p, err := readProfileFile(arg)
+		if err != nil {
+			return p, txtProfLoad.Format(l, shown, profile.Explain(err, l))
+		}
+		return p, ""
+	}
+	s, msg := x.store(l)
+	if msg != "" {
+		return profile.Profile{}, msg
+	}
+	if profile.ValidID(arg) {
+		p, err := s.Get(arg)
+		if err == nil {
+			return p, ""
+		}
+		if !errors.Is(err, profile.ErrNotFound) {
+			return p, txtProfLoad.Format(l, shown, profile.Explain(err, l))
+		}
+	}
+	entries, err := s.List()
+	if err != nil {
+		return profile.Profile{}, txtProfLoad.Format(l, shown, profile.Explain(err, l))
+	}
+	var found []profile.Profile
+	for _, e := range entries {
+		if e.Profile != nil && strings.EqualFold(e.Profile.Name, arg) {
+			found = append(found, *e.Profile)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return profile.Profile{}, txtProfNotFound.Format(l, shown, transcript.EscapeString(s.Dir()))
+	case 1:
+		return found[0], ""
+	}
+	ids := make([]string, len(found))
+	for i, p := range found {
+		ids[i] = p.ID
+	}
+	return profile.Profile{}, txtProfAmbiguous.Format(l, shown, len(found), strings.Join(ids, ", "))
+}
+
+// readProfileFile reads a profile file with the store's own rules (size
+// limit, strict schema, migration of older schemas, validation) by
+// importing it into a throw-away store; the user's store is not touched.
+func readProfileFile(path string) (profile.Profile, error) {
+	dir, err := os.MkdirTemp("", "smtpprobe-profile-")
+	if err != nil {
+		return profile.Profile{}, fmt.Errorf("read profile: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	return profile.NewStore(dir).Import(path)
+}
+
+type flagValue struct{ name, value string }
+
+// profileFlags is p as send flags, in the order they would be typed.
+func profileFlags(p profile.Profile) []flagValue {
+	var out []flagValue
+	add := func(name, value string) { out = append(out, flagValue{name, value}) }
+	from := p.Envelope.From
+	if from == "" {
+		from = "<>" // RFC 5321 §4.5.5 null reverse-path
+	}
+	add("from", from)
+	for _, t := range p.Envelope.To {
+		add("to", t)
+	}
+	if p.Target.Host != "" {
+		add("server", p.Target.Host)
+	}
+	if p.Target.Port != 0 {
+		add("port", strconv.Itoa(p.Target.Port))
+	}
+	if p.Target.DNSServer != "" {
+		add("dns-server", p.Target.DNSServer)
+	}
+	if p.Target.AllMX {
+		add("all-mx", "true")
+	}
+	if p.Envelope.EHLO != "" {
+		add("helo", p.Envelope.EHLO)
+	}
+	if len(p.Envelope.DSN.Notify) > 0 {
+		add("notify", strings.Join(p.Envelope.DSN.Notify, ","))
+	}
+	if p.Envelope.DSN.Ret != "" {
+		add("ret", p.Envelope.DSN.Ret)
+	}
+	if p.Envelope.DSN.EnvID != "" {
+		add("envid", p.Envelope.DSN.EnvID)
+	}
+	if p.Message.Subject != "" {
+		add("subject", p.Message.Subject)
+	}
+	if p.Message.Body != "" {
+		add("body", p.Message.Body)
+	}
+	for _, h := range p.Message.Headers {
+		add("header", h.Name+": "+h.Value)
+	}
+	if p.StopAfter != "" {
+		add("stop-after", p.StopAfter)
+	}
+	if p.Pipelining {
+		add("pipelining", "true")
+	}
+	if p.Chunking {
+		add("chunking", "true")
+	}
+	for _, t := range []struct{ name, v string }{
+		{"timeout-connect", p.Timeouts.Connect}, {"timeout-banner", p.Timeouts.Banner},
+		{"timeout-command", p.Timeouts.Command}, {"timeout-data-block", p.Timeouts.DataBlock},
+		{"timeout-final-dot", p.Timeouts.FinalDot},
+	} {
+		if t.v != "" {
+			add(t.name, t.v)
+		}
+	}
+	return out
+}
+
+// save stores the effective settings (command line over --profile) under
+// --save-profile, replacing a saved profile of the same name. body is the
+// message text send will use (from --body or --body-file). A non-empty
+// message is a usage error; nothing has been sent yet.
+func (x *sendExtras) save(l lang.Lang, body string, stderr io.Writer) string {
+	if x.saveName == "" {
+		return ""
+	}
+	name := x.saveName
+	shown := transcript.EscapeString(name)
+	s, msg := x.store(l)
+	if msg != "" {
+		return msg
+	}
+	p := profile.New(name)
+	if x.base != nil {
+		// What send cannot express (description, TLS mode, AUTH) is kept
+		// from the profile the run started from.
+		p.Description, p.Target.TLS, p.Target.Domain, p.Auth = x.base.Description, x.base.Target.TLS, x.base.Target.Domain, x.base.Auth
+		p.Auth.SecretRef = ""
+	} else {
+		// send has no TLS yet: say so rather than let the GUI assume
+		// opportunistic STARTTLS for this test.
+		p.Target.TLS = profile.TLSNone
+	}
+	entries, err := s.List()
+	if err != nil {
+		return txtProfSave.Format(l, shown, profile.Explain(err, l))
+	}
+	for _, e := range entries {
+		if e.Profile != nil && e.Profile.Name == name {
+			p.ID = e.ID
+		}
+	}
+	set := map[string]bool{}
+	x.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	str := func(name string) string {
+		if f := x.fs.Lookup(name); f != nil && set[name] {
+			return f.Value.String()
+		}
+		return ""
+	}
+	list := func(name string) []string {
+		if f := x.fs.Lookup(name); f != nil && set[name] {
+			if m, ok := f.Value.(*multiFlag); ok {
+				return append([]string(nil), (*m)...)
+			}
+		}
+		return nil
+	}
+	if x.from != nil && x.from.value != "<>" {
+		p.Envelope.From = x.from.value
+	}
+	p.Envelope.To = list("to")
+	p.Envelope.EHLO = str("helo")
+	if server := str("server"); server != "" {
+		p.Target.Host = server
+		if h, port, err := net.SplitHostPort(server); err == nil {
+			if n, err := strconv.Atoi(port); err == nil {
+				p.Target.Host, p.Target.Port = h, n
+			}
+		}
+	}
+	if p.Target.Port == 0 && str("port") != "" && str("port") != "0" {
+		p.Target.Port, _ = strconv.Atoi(str("port"))
+	}
+	if dns := list("dns-server"); len(dns) > 0 {
+		p.Target.DNSServer = dns[0]
+		if len(dns) > 1 {
+			fmt.Fprintln(stderr, txtProfOneDNS.Format(l, transcript.EscapeString(dns[0])))
+		}
+	}
+	p.Target.AllMX = str("all-mx") == "true"
+	if n := str("notify"); n != "" {
+		for _, v := range strings.Split(n, ",") {
+			p.Envelope.DSN.Notify = append(p.Envelope.DSN.Notify, strings.ToLower(strings.TrimSpace(v)))
+		}
+	}
+	p.Envelope.DSN.Ret = strings.ToLower(str("ret"))
+	p.Envelope.DSN.EnvID = str("envid")
+	p.Message.Subject = str("subject")
+	p.Message.Body = body
+	for _, h := range list("header") {
+		n, v, _ := strings.Cut(h, ":")
+		p.Message.Headers = append(p.Message.Headers, profile.Header{Name: n, Value: strings.TrimPrefix(v, " ")})
+	}
+	p.StopAfter = str("stop-after")
+	p.Pipelining = str("pipelining") == "true"
+	p.Chunking = str("chunking") == "true"
+	p.Timeouts = profile.Timeouts{
+		Connect: str("timeout-connect"), Banner: str("timeout-banner"), Command: str("timeout-command"),
+		DataBlock: str("timeout-data-block"), FinalDot: str("timeout-final-dot"),
+	}
+	saved, err := s.Save(p)
+	if err != nil {
+		return txtProfSave.Format(l, shown, profile.Explain(err, l))
+	}
+	fmt.Fprintln(stderr, txtProfSaved.Format(l, shown, saved.ID, transcript.EscapeString(s.Dir())))
+	return ""
+}
+
+// finish writes --log once the session is over and returns the exit code
+// of the command: the session's, or exitcode.Usage when the session
+// passed but its log could not be written (the user asked for both).
+func (x *sendExtras) finish(results []*session.Result, l lang.Lang, stderr io.Writer, code int) int {
+	return x.log.write(x.fs, results, l, stderr, code)
+}
