@@ -181,9 +181,7 @@ func checkInvariants(t *testing.T, r *session.Result) {
 	if r.Verdict == nil {
 		t.Fatal("no verdict")
 	}
-	// A cancelled session is exempt until the two agree (see
-	// TestCancelExitCodesAgree).
-	if f := r.Failed(); r.Verdict.ExitCode != r.ExitCode && (f == nil || f.Failure != session.FailCanceled) {
+	if r.Verdict.ExitCode != r.ExitCode {
 		t.Errorf("verdict %q says exit %d, the Result %d", r.Verdict.Verdict, r.Verdict.ExitCode, r.ExitCode)
 	}
 	if r.OK && r.Verdict.Verdict == "" {

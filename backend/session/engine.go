@@ -343,8 +343,10 @@ func (e *engine) readQuit(i int) {
 	if err != nil {
 		f := classify(e.ctx, err)
 		why := describe(f, "waiting for the reply to QUIT", e.p.t.Command, err)
+		// By QUIT the verdict is in: a garbled or missing 221 is only
+		// worth a warning; a user's cancel still counts.
 		st := StatusWarning
-		if f == FailCanceled || f == FailProtocol {
+		if f == FailCanceled {
 			st = StatusFailed
 		}
 		e.end(i, st, f, &why)

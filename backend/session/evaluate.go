@@ -65,5 +65,8 @@ func verdict(r *Result, e *engine) *diagnose.LocalizedHeadline {
 		outcomes = append(outcomes, outcomeOf(s))
 	}
 	h := diagnose.Verdict(outcomes).Localize(e.l)
+	// The Result's exit code is authoritative (it ranks every failed step);
+	// the headline must not tell scripts something else.
+	h.ExitCode = r.ExitCode
 	return &h
 }

@@ -32,11 +32,23 @@ type Conn struct {
 	rec *Recorder
 	tls bool
 	out bytes.Buffer // the next flight, see Queue
+	// pending are the transcript lines of the next flight, recorded only
+	// once their bytes are written, so the transcript never shows as sent
+	// what a stuck server never took.
+	pending []pendingLine
 
 	closeOnce sync.Once
 	closeErr  error
 	closedMu  sync.Mutex
 	closed    bool
+}
+
+// pendingLine is a queued line: its text for the transcript, its raw bytes
+// (nil when masked), and where it ends in the flight.
+type pendingLine struct {
+	text string
+	raw  []byte
+	end  int
 }
 
 // NewConn wraps nc; every line goes to rec.
@@ -87,7 +99,7 @@ func (c *Conn) ReadReply(timeout time.Duration) (Reply, error) {
 // then reads the replies in order. Each command is checked first: a CR, LF
 // or NUL inside a line would let it smuggle another command, so such a
 // command is refused and nothing of this call is queued. Lines are recorded
-// in the transcript when queued, in the order they will go out.
+// in the transcript by Flush, once their bytes are written.
 func (c *Conn) Queue(cmds ...Command) error {
 	for _, cmd := range cmds {
 		if i := strings.IndexAny(cmd.Line, "\r\n\x00"); i >= 0 {
@@ -98,13 +110,13 @@ func (c *Conn) Queue(cmds ...Command) error {
 		}
 	}
 	for _, cmd := range cmds {
-		if cmd.Masked != "" {
-			c.rec.Add(transcript.Client, transcript.EscapeString(cmd.Masked), nil, c.tls)
-		} else {
-			c.rec.Add(transcript.Client, transcript.EscapeString(cmd.Line), []byte(cmd.Line+"\r\n"), c.tls)
-		}
 		c.out.WriteString(cmd.Line)
 		c.out.WriteString("\r\n")
+		if cmd.Masked != "" {
+			c.pending = append(c.pending, pendingLine{text: transcript.EscapeString(cmd.Masked), end: c.out.Len()})
+		} else {
+			c.pending = append(c.pending, pendingLine{text: transcript.EscapeString(cmd.Line), raw: []byte(cmd.Line + "\r\n"), end: c.out.Len()})
+		}
 	}
 	return nil
 }
@@ -122,9 +134,11 @@ func (c *Conn) QueueData(p []byte) {
 		} else {
 			line, rest = rest[:i+2], rest[i+2:]
 		}
-		c.rec.Add(transcript.Client, transcript.Escape(bytes.TrimSuffix(line, []byte("\r\n"))), line, c.tls)
+		c.out.Write(line)
+		c.pending = append(c.pending, pendingLine{
+			text: transcript.Escape(bytes.TrimSuffix(line, []byte("\r\n"))), raw: line, end: c.out.Len(),
+		})
 	}
-	c.out.Write(p)
 }
 
 // DataBlock is the size of the blocks Flush writes, each with its own
@@ -137,16 +151,44 @@ const DataBlock = 64 << 10
 // when the write fails.
 func (c *Conn) Flush(timeout time.Duration) error {
 	p := c.out.Bytes()
-	defer c.out.Reset()
+	pending := c.pending
+	defer func() {
+		c.out.Reset()
+		c.pending = c.pending[:0]
+	}()
+	if n := c.rr.Buffered(); n > 0 {
+		// A reply already waiting would be taken as the answer to what we
+		// are about to send: a server could fake "250 queued" this way.
+		// Record what it sent, then refuse to go on.
+		extra, _ := c.rr.br.Peek(n)
+		c.recordRead(extra)
+		return &ProtocolError{Rule: "RFC 5321 §4.2", Reason: lang.Text{
+			EN: "the server sent a reply before the command it would answer was sent",
+			ES: "el servidor envió una respuesta antes de que se enviara el comando al que respondería",
+		}, Line: transcript.Escape(extra)}
+	}
+	written := 0
 	for len(p) > 0 {
 		n := min(len(p), DataBlock)
 		if err := c.write(p[:n], timeout); err != nil {
 			return err
 		}
 		p = p[n:]
+		written += n
+		// Lines enter the transcript once all their bytes went out.
+		for len(pending) > 0 && pending[0].end <= written {
+			c.rec.Add(transcript.Client, pending[0].text, pending[0].raw, c.tls)
+			pending = pending[1:]
+		}
 	}
 	return nil
 }
+
+// Buffered returns how many bytes the server sent that no reply read has
+// consumed yet. Before a command is sent it must be zero: anything else is a
+// reply to a command not yet sent (RFC 5321 §4.2: replies answer commands),
+// which a hostile or broken server can use to fake an acceptance.
+func (c *Conn) Buffered() int { return c.rr.Buffered() }
 
 // WriteCommands queues the commands and flushes them in one write.
 func (c *Conn) WriteCommands(timeout time.Duration, cmds ...Command) error {
