@@ -5,12 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"smtpprobe/backend/session"
-	"smtpprobe/backend/version"
 	"strings"
 	"testing"
 
 	"smtpprobe/backend/lang"
+	"smtpprobe/backend/session"
+	"smtpprobe/backend/version"
 )
 
 func TestFormatFor(t *testing.T) {
