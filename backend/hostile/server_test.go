@@ -326,7 +326,6 @@ func TestDeliveryStatusUnknown(t *testing.T) {
 // the message is unknown (it may have been delivered: sending again may
 // duplicate it), not just "connection closed".
 func TestDeliveryStatusUnknownVerdict(t *testing.T) {
-	t.Skip("known failure: a data_end step without a reply gets verdict connection_closed/timeout_mid_session, not delivery_status_unknown, see issue 10 note")
 	for _, tail := range [][]S{{scriptserver.Close()}, {scriptserver.Sleep(time.Minute)}} {
 		srv := scriptserver.Start(t, join(throughR, data, []S{scriptserver.ExpectData()}, tail)...)
 		o := opts(srv)
