@@ -153,7 +153,7 @@ func TestReplyMessage(t *testing.T) {
 	if got := r.Message(); got != "<x@y>: Recipient address rejected" {
 		t.Errorf("Message = %q", got)
 	}
-	if got := r.String(); got != "550 <x@y>: Recipient address rejected" {
+	if got := r.String(); got != "550 5.1.1 <x@y>: Recipient address rejected" {
 		t.Errorf("String = %q", got)
 	}
 	if r.Class() != 5 {

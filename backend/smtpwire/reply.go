@@ -39,13 +39,18 @@ func (r Reply) Message() string {
 }
 
 // String returns the reply as one line for logs and error messages:
-// the code followed by Message.
+// the code, the enhanced code when there is one, and Message.
 func (r Reply) String() string {
-	m := r.Message()
-	if m == "" {
-		return itoa3(r.Code)
+	s := itoa3(r.Code)
+	// Admins search bounces and vendor pages by the enhanced code
+	// ("5.1.1"), so it stays in the one-line form.
+	if r.Enhanced != "" {
+		s += " " + r.Enhanced
 	}
-	return itoa3(r.Code) + " " + m
+	if m := r.Message(); m != "" {
+		s += " " + m
+	}
+	return s
 }
 
 func itoa3(code int) string {

@@ -157,7 +157,7 @@ func TestSendJSONAndSpanish(t *testing.T) {
 
 	code, out, _ = runSendCLI("--from", "a@client.test", "--to", "nadie@mx.test", "--server", addr, "--helo", "client.test", "--lang", "es")
 	if code != exitcode.Permanent || !strings.Contains(out, "Pasos:") || !strings.Contains(out, "FALLÓ") ||
-		!strings.Contains(out, "el servidor lo rechazó: 550 User unknown") {
+		!strings.Contains(out, "el servidor lo rechazó: 550 5.1.1 User unknown") {
 		t.Errorf("Spanish output (exit %d):\n%s", code, out)
 	}
 }
