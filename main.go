@@ -45,7 +45,16 @@ func main() {
 			wailsCtx.Store(&ctx)
 			app.startup(ctx)
 		},
-		Bind: []any{app},
+		// The window's place is saved on close too: a move without a resize
+		// sends the frontend no event.
+		OnBeforeClose: func(context.Context) bool {
+			_ = app.SaveWindowState()
+			return false
+		},
+		// Stop the receiver and cancel running sessions, so no connection
+		// outlives the window.
+		OnShutdown: app.shutdown,
+		Bind:       []any{app},
 		Windows: &windows.Options{
 			WebviewIsTransparent: false,
 			WindowIsTranslucent:  false,

@@ -31,6 +31,7 @@ cleanup() {
     kill -KILL -- "-$dev_pid" 2>/dev/null || true
   fi
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+  [ -n "${SMTPPROBE_CONFIG_DIR:-}" ] && rm -rf "$SMTPPROBE_CONFIG_DIR"
   if [ "$rc" -ne 0 ]; then
     echo "e2e: FAILED; last lines of the app log ($log):"
     tail -n 80 "$log" || true
@@ -44,6 +45,9 @@ for n in $(seq 90 140); do [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" 
 Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp >>"$log" 2>&1 &
 xvfb_pid=$!
 
+# Settings and profiles go to a throw-away folder, never the user's own.
+SMTPPROBE_CONFIG_DIR=$(mktemp -d)
+export SMTPPROBE_CONFIG_DIR
 cd "$root"
 echo "e2e: starting wails dev on display $display (log: $log)"
 DISPLAY="$display" setsid "$WAILS" dev -m -skipbindings -tags "$LINUX_TAGS" -loglevel Info >>"$log" 2>&1 &
