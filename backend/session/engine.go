@@ -234,6 +234,7 @@ func (e *engine) attempt(t Target, ip netip.Addr, last bool) outcome {
 	e.host = t.Host
 	e.res.Server = Server{Host: t.Host, IP: ip.String(), Port: e.p.port, MXPreference: t.Preference}
 	e.res.Extensions = []string{}
+	e.res.TLS, e.res.PeerCertificates = nil, nil
 	e.exts = nil
 	e.closed = false
 
@@ -268,6 +269,9 @@ func (e *engine) attempt(t Target, ip netip.Addr, last bool) outcome {
 	e.end(i, StatusOK, "", nil)
 	e.info(lang.Text{EN: "Connected from %s to %s", ES: "Conectado desde %s a %s"}, nc.LocalAddr(), nc.RemoteAddr())
 
+	if e.p.tls == TLSImplicit && !e.implicitTLS() {
+		return done
+	}
 	if e.p.o.StopAfter == StepConnect {
 		e.info(lang.Text{EN: "Stopping after connect: closing without sending anything",
 			ES: "Parada tras connect: se cierra sin enviar nada"})
@@ -303,11 +307,17 @@ func (e *engine) converse(last bool) outcome {
 	if !e.hello() {
 		return done
 	}
+	// STARTTLS belongs to the greeting phase: stopping after EHLO still
+	// shows the extensions offered over TLS and the certificate.
+	if !e.startTLS() {
+		return done
+	}
 	if e.stopHere(StepEHLO) {
 		return done
 	}
-	// STARTTLS and AUTH (later issues) go here: after EHLO, before MAIL,
-	// each followed by a new EHLO where the protocol requires it.
+	if !e.auth() {
+		return done
+	}
 	e.transaction()
 	return done
 }

@@ -19,7 +19,10 @@ type evaluator struct {
 // protocol errors...) wins over a reply, as diagnose.Outcome documents.
 func outcomeOf(s Step) diagnose.Outcome {
 	o := diagnose.Outcome{Step: string(s.Name), Recipient: s.Recipient, Reply: s.Reply, Status: string(s.Status)}
-	if s.Failure != "" && s.Failure != FailRejected && (s.Status == StatusFailed || s.Status == StatusWarning) {
+	// An AUTH failure with a reply (535 5.7.8...) is explained from the
+	// reply, like a rejection; without one it is a client-side refusal.
+	fromReply := s.Failure == FailRejected || (isAuthFailure(s.Failure) && s.Reply != nil)
+	if s.Failure != "" && !fromReply && (s.Status == StatusFailed || s.Status == StatusWarning) {
 		o.Failure = string(s.Failure)
 		o.Detail = s.Error
 	}

@@ -14,6 +14,7 @@ import (
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/message"
 	"smtpprobe/backend/mxlookup"
+	"smtpprobe/backend/smtpauth"
 	"smtpprobe/backend/transcript"
 )
 
@@ -163,6 +164,29 @@ type Options struct {
 	// Lang is the language of the info lines of the transcript.
 	Lang lang.Lang
 
+	// TLS is the TLS mode (default TLSOpportunistic). See TLSMode.
+	TLS TLSMode
+	// CAFile is a PEM file of authorities trusted in addition to the
+	// system roots.
+	CAFile string
+	// InsecureSkipVerify continues when the certificate does not verify;
+	// the failure is still reported in the transcript and Result.TLS.
+	InsecureSkipVerify bool
+	// TLSMin is the lowest TLS version accepted: "1.0" to "1.3", or "" for
+	// Go's default (1.2).
+	TLSMin string
+
+	// AuthUser turns on AUTH (RFC 4954) with this user name.
+	AuthUser string
+	// AuthMech is auto (the default: the strongest offered), plain, login,
+	// cram-md5 or xoauth2.
+	AuthMech string
+	// AuthSecret is the password, or the OAuth token for xoauth2. It prints
+	// and marshals as "********" and is never recorded.
+	AuthSecret smtpauth.Secret `json:"-"`
+	// AllowPlaintextAuth lets AUTH go over a connection without TLS.
+	AllowPlaintextAuth bool
+
 	// OnEntry receives each transcript entry as it is recorded.
 	OnEntry func(transcript.Entry)
 	// OnStep receives each step when it starts (Status running) and when
@@ -196,6 +220,8 @@ type plan struct {
 	envid    string
 	msg      message.Message
 	resolver Resolver
+	tls      TLSMode
+	authMech string // upper case; "AUTO" when the server's offer decides
 }
 
 // IsInputError reports whether err is a rejection of the input, found before
@@ -213,6 +239,15 @@ func inputErr(field, value string, kind address.Kind, en, es string) error {
 // *address.FieldError naming the option.
 func check(o Options) (*plan, error) {
 	p := &plan{o: o, t: o.Timeouts.withDefaults(), port: DefaultPort}
+	if err := p.checkTLS(); err != nil {
+		return nil, err
+	}
+	if p.tls == TLSImplicit {
+		p.port = DefaultImplicitTLSPort
+	}
+	if err := p.checkAuth(); err != nil {
+		return nil, err
+	}
 	from, _, err := address.ParseReversePath(o.From)
 	if err != nil {
 		return nil, address.Rename(err, "from")

@@ -1,12 +1,14 @@
 package session
 
 import (
+	"crypto/x509"
 	"time"
 
 	"smtpprobe/backend/diagnose"
 	"smtpprobe/backend/exitcode"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/smtpwire"
+	"smtpprobe/backend/tlsreport"
 	"smtpprobe/backend/transcript"
 )
 
@@ -15,14 +17,16 @@ type StepName string
 
 // The steps, in the order a session runs them. rcpt appears once per
 // recipient; bdat once per chunk when the message goes with BDAT (RFC 3030),
-// in which case data and data_end do not appear. Later issues add starttls
-// and auth between ehlo and mail.
+// in which case data and data_end do not appear. tls is the implicit TLS
+// handshake after connect; starttls (with its handshake) and a second ehlo,
+// then auth, come between ehlo and mail.
 const (
 	StepResolve  StepName = "resolve"
 	StepConnect  StepName = "connect"
 	StepBanner   StepName = "banner"
 	StepEHLO     StepName = "ehlo"
 	StepHELO     StepName = "helo"
+	StepTLS      StepName = "tls" // the implicit TLS handshake (RFC 8314)
 	StepSTARTTLS StepName = "starttls"
 	StepAuth     StepName = "auth"
 	StepMail     StepName = "mail"
@@ -164,6 +168,8 @@ type Warning struct {
 //	started       time    when the session started
 //	duration_ms   float   how long the whole session took
 //	message_id    string  Message-ID of the message sent, if one was built
+//	tls           {version, cipher_suite, server_name, verified, skip_verify,
+//	               name_matches, problem, chain} the TLS handshake, if any
 //	verdict       {verdict, severity, class, step, recipient, title, cause,
 //	               actions, accepted, rejected, exit_code, evaluation}
 //	              the session's headline (package diagnose)
@@ -186,6 +192,12 @@ type Result struct {
 	Duration   time.Duration      `json:"-"`
 	DurationMS float64            `json:"duration_ms"`
 	MessageID  string             `json:"message_id,omitempty"`
+	// TLS describes the TLS handshake (version, cipher, certificate chain,
+	// verification), when one was attempted.
+	TLS *tlsreport.Report `json:"tls,omitempty"`
+	// PeerCertificates is the chain the server presented, leaf first, for
+	// saving it (tlsreport.SavePEM); it is in TLS in readable form.
+	PeerCertificates []*x509.Certificate `json:"-"`
 	// Verdict is the one-line headline for the session with its most likely
 	// cause, in the session's language.
 	Verdict *diagnose.LocalizedHeadline `json:"verdict,omitempty"`
@@ -261,6 +273,9 @@ func exitRank(c int) int {
 }
 
 func (s Step) exitCode() int {
+	if c, ok := authExitCode(s); ok {
+		return c
+	}
 	switch s.Failure {
 	case FailRejected:
 		if s.Reply != nil && s.Reply.Class() == 4 {

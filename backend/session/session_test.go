@@ -31,7 +31,11 @@ func opts(addr string, to ...string) Options {
 	if len(to) == 0 {
 		to = []string{"rcpt@mx.test"}
 	}
+	// The go-smtp servers here offer no STARTTLS; without TLSNone every
+	// result would carry the opportunistic "starttls-not-offered" warning,
+	// which tls_test.go checks on its own.
 	return Options{
+		TLS:  TLSNone,
 		From: "sender@client.test", To: to, Server: addr, HELO: "client.test",
 		Subject: "Test", Body: "Hello.\n", Date: fixedDate, MessageID: "<fixed@client.test>",
 		Timeouts: Timeouts{Connect: 5 * time.Second, Banner: 5 * time.Second, Command: 5 * time.Second,

@@ -218,6 +218,24 @@ func (c *Conn) write(p []byte, timeout time.Duration) error {
 // STARTTLS and before the handshake: it may be an injection (CVE-2011-0411).
 var ErrBufferedAfterUpgrade = errors.New("server sent data before the TLS handshake")
 
+// DiscardBuffered drops, and returns, whatever the server sent that no
+// reply read has consumed. After the 220 to STARTTLS such bytes arrived in
+// plaintext yet would be read as if they had come over TLS (the STARTTLS
+// command injection, CVE-2011-0411): RFC 3207 §4.2 says the client must
+// forget anything learnt before the handshake, so they are thrown away
+// rather than parsed. At most max bytes are returned for display; all are
+// dropped.
+func (c *Conn) DiscardBuffered(max int) (shown []byte, n int) {
+	n = c.rr.Buffered()
+	if n == 0 {
+		return nil, 0
+	}
+	b, _ := c.rr.br.Peek(n)
+	shown = append([]byte(nil), b[:min(n, max)]...)
+	_, _ = c.rr.br.Discard(n)
+	return shown, n
+}
+
 // UpgradeTLS switches the connection to TLS: upgrade receives the plain
 // connection and returns the secured one (performing the handshake). Lines
 // after it are recorded with the TLS flag. It fails without calling upgrade
