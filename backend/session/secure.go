@@ -147,8 +147,15 @@ func contains2(list []string, v string) bool {
 // user targeted (the MX host when found by MX; an IP sends no SNI).
 func (e *engine) tlsOptions() tlsreport.Options {
 	o := e.p.o
-	return tlsreport.Options{ServerName: e.host, CAFile: o.CAFile, InsecureSkipVerify: o.InsecureSkipVerify, MinVersion: o.TLSMin}
+	return tlsreport.Options{ServerName: e.host, CAFile: o.CAFile, InsecureSkipVerify: o.InsecureSkipVerify || e.lenient(), MinVersion: o.TLSMin}
 }
+
+// lenient reports whether a certificate that does not verify only warns
+// without the user's --insecure-skip-verify: opportunistic TLS would
+// otherwise have gone on in plaintext, so encrypting without
+// authentication is strictly better (RFC 7435 §1.2), and it is what mail
+// servers do by default.
+func (e *engine) lenient() bool { return e.p.tls == TLSOpportunistic && !e.p.o.InsecureSkipVerify }
 
 // tlsFailure maps a tlsreport kind to the failure kinds diagnose explains.
 func tlsFailure(k tlsreport.Kind) Failure {
@@ -168,7 +175,7 @@ func tlsFailure(k tlsreport.Kind) Failure {
 // into the Result either way.
 func (e *engine) handshake(i int) bool {
 	opts := e.tlsOptions()
-	if opts.InsecureSkipVerify {
+	if e.p.o.InsecureSkipVerify {
 		e.info(lang.Text{EN: "Certificate verification failures will not stop the session (--insecure-skip-verify)",
 			ES: "Los fallos de verificación del certificado no detendrán la sesión (--insecure-skip-verify)"})
 	}
@@ -201,6 +208,10 @@ func (e *engine) handshake(i int) bool {
 		rep = tlsreport.NewReport(st, tlsreport.Verify(st, opts), opts)
 		return tc, nil
 	})
+	if e.lenient() {
+		// The report says the user chose to skip only when they did.
+		rep.SkipVerify = false
+	}
 	e.res.TLS = &rep
 	e.res.PeerCertificates = peer
 	if err != nil {
@@ -223,6 +234,15 @@ func (e *engine) handshake(i int) bool {
 		e.info(lang.Text{EN: "Certificate %d: %s (issuer %s), valid until %s (%d days), SHA-256 %s",
 			ES: "Certificado %d: %s (emisor %s), válido hasta %s (%d días), SHA-256 %s"},
 			k, c.Subject, c.Issuer, c.NotAfter.Format(time.DateOnly), c.DaysToExpiry, c.SHA256)
+	}
+	if rep.Problem != nil && e.lenient() {
+		e.warn("tls-unverified", lang.Text{
+			EN: "The certificate did not verify; opportunistic TLS goes on encrypted, as mail servers do (use --tls starttls to require a valid certificate): " + rep.Problem.Text.EN,
+			ES: "El certificado no se verificó; el TLS oportunista continúa cifrado, como hacen los servidores de correo (use --tls starttls para exigir un certificado válido): " + rep.Problem.Text.ES,
+		})
+		why := rep.Problem.Text
+		e.end(i, StatusWarning, "", &why)
+		return true
 	}
 	if rep.Problem != nil {
 		e.warn("tls-verify-skipped", lang.Text{

@@ -104,6 +104,19 @@ func TestSTARTTLS(t *testing.T) {
 			t.Fatalf("steps %q warnings %+v", steps(r), r.Warnings)
 		}
 	})
+	t.Run("opportunistic, untrusted certificate: encrypted with a warning (RFC 7435)", func(t *testing.T) {
+		self := testcerts.SelfSigned(t, testcerts.LeafOptions{IPs: loopbackIP})
+		s := startServer(t, func(srv *smtp.Server) { srv.TLSConfig = testcerts.ServerConfig(self.TLS()) })
+		r := run(t, tlsOpts(s.Addr, TLSOpportunistic, ""))
+		st := r.Step(StepSTARTTLS)
+		if !r.OK || st == nil || st.Status != StatusWarning || !hasWarning(r, "tls-unverified") || hasWarning(r, "tls-verify-skipped") ||
+			r.TLS == nil || r.TLS.SkipVerify || r.TLS.Verified || r.TLS.Problem == nil || r.TLS.Problem.Kind != tlsreport.KindSelfSigned {
+			t.Fatalf("steps %q warnings %+v report %+v", steps(r), r.Warnings, r.TLS)
+		}
+		if strings.Contains(clearText(s), "MAIL FROM") {
+			t.Errorf("MAIL in clear")
+		}
+	})
 	t.Run("default mode is opportunistic", func(t *testing.T) {
 		s := startServer(t, func(srv *smtp.Server) { srv.TLSConfig = testcerts.ServerConfig(k.leaf.TLS()) })
 		r := run(t, tlsOpts(s.Addr, "", k.caFile))
