@@ -38,6 +38,7 @@ type App struct {
 
 	sessionsMu sync.Mutex
 	sessions   map[string]context.CancelFunc
+	results    resultCache
 
 	recv receiverSlot
 }

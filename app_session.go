@@ -16,6 +16,7 @@ import (
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/message"
 	"smtpprobe/backend/mxlookup"
+	"smtpprobe/backend/profile"
 	"smtpprobe/backend/session"
 	"smtpprobe/backend/smtpwire"
 	"smtpprobe/backend/transcript"
@@ -57,6 +58,13 @@ type TestRequest struct {
 	Body      string   `json:"body"`
 	Headers   []Header `json:"headers"`
 	StopAfter string   `json:"stop_after"`
+	// Timeouts are Go durations ("30s", "2m"); empty takes the engine's
+	// RFC 5321 §4.5.3.2 default.
+	Timeouts profile.Timeouts `json:"timeouts"`
+	// Pipelining and Chunking use PIPELINING (RFC 2920) and BDAT
+	// (RFC 3030) when the server offers them.
+	Pipelining bool `json:"pipelining"`
+	Chunking   bool `json:"chunking"`
 }
 
 // EntryDTO is one transcript line as the live pane shows it.
@@ -230,6 +238,9 @@ func (a *App) StartTest(id string, req TestRequest) (RunResult, error) {
 			out.Transcript = append(out.Transcript, entryDTO(e, host))
 		}
 	}
+	if len(results) > 0 && results[0] != nil {
+		a.results.put(id, results)
+	}
 	var raw any = results
 	if len(results) == 1 {
 		raw = results[0]
@@ -276,15 +287,18 @@ func wizardField(f string) string {
 func buildOptions(req TestRequest, l lang.Lang) (session.Options, map[string]string) {
 	errs := map[string]string{}
 	o := session.Options{
-		From:      strings.TrimSpace(req.From),
-		Port:      req.Port,
-		HELO:      strings.TrimSpace(req.EHLO),
-		Subject:   req.Subject,
-		Body:      req.Body,
-		Notify:    req.Notify,
-		StopAfter: session.StepName(req.StopAfter),
-		Lang:      l,
+		From:       strings.TrimSpace(req.From),
+		Port:       req.Port,
+		HELO:       strings.TrimSpace(req.EHLO),
+		Subject:    req.Subject,
+		Body:       req.Body,
+		Notify:     req.Notify,
+		StopAfter:  session.StepName(req.StopAfter),
+		Lang:       l,
+		Pipelining: req.Pipelining,
+		Chunking:   req.Chunking,
 	}
+	o.Timeouts = parseTimeouts(req.Timeouts, l, errs)
 	for _, t := range req.To {
 		if t = strings.TrimSpace(t); t != "" {
 			o.To = append(o.To, t)
@@ -334,6 +348,50 @@ func buildOptions(req TestRequest, l lang.Lang) (session.Options, map[string]str
 		return o, errs
 	}
 	return o, nil
+}
+
+var (
+	txtTimeoutSyntax = lang.Text{
+		EN: "Write a duration such as 30s, 2m or 1m30s.",
+		ES: "Escriba una duración como 30s, 2m o 1m30s.",
+	}
+	txtTimeoutRange = lang.Text{
+		EN: "Choose a duration above zero and at most %s.",
+		ES: "Elija una duración mayor que cero y de %s como mucho.",
+	}
+)
+
+// parseTimeouts reads the wizard's advanced timeouts. Command also bounds
+// MAIL, RCPT and DATA, as the command line's --timeout-command does: the
+// wizard shows the five waits an admin reasons about, not eight.
+func parseTimeouts(t profile.Timeouts, l lang.Lang, errs map[string]string) session.Timeouts {
+	one := func(field, v string) time.Duration {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return 0
+		}
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			errs[field] = txtTimeoutSyntax.In(l)
+		case d <= 0 || d > profile.MaxTimeout:
+			errs[field] = txtTimeoutRange.Format(l, profile.MaxTimeout)
+		default:
+			return d
+		}
+		return 0
+	}
+	cmd := one("timeoutCommand", t.Command)
+	return session.Timeouts{
+		Connect:   one("timeoutConnect", t.Connect),
+		Banner:    one("timeoutBanner", t.Banner),
+		Command:   cmd,
+		Mail:      cmd,
+		Rcpt:      cmd,
+		Data:      cmd,
+		DataBlock: one("timeoutDataBlock", t.DataBlock),
+		FinalDot:  one("timeoutFinalDot", t.FinalDot),
+	}
 }
 
 func hostRun(r *session.Result, l lang.Lang) HostRun {

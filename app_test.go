@@ -426,23 +426,3 @@ func TestSafeFileName(t *testing.T) {
 		}
 	}
 }
-
-func TestExportJSON(t *testing.T) {
-	a, _ := newTestApp(t)
-	out := filepath.Join(t.TempDir(), "result.json")
-	a.dialogs = fileDialogs{save: out}
-	if _, err := a.ExportJSON("not json"); err == nil {
-		t.Error("non-JSON content exported")
-	}
-	path, err := a.ExportJSON(`{"ok":true}`)
-	if err != nil || path != out {
-		t.Fatalf("ExportJSON = %q, %v", path, err)
-	}
-	if b, _ := os.ReadFile(out); string(b) != `{"ok":true}` {
-		t.Errorf("file holds %q", b)
-	}
-	a.dialogs = fileDialogs{}
-	if path, err := a.ExportJSON(`{}`); path != "" || err != nil {
-		t.Errorf("cancelled export = %q, %v", path, err)
-	}
-}

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
@@ -81,10 +83,19 @@ func (w wailsWindow) Restore(g WindowState) {
 	}
 }
 
+// SaveDirEnv is for the end-to-end tests only: when set, save dialogs are
+// not shown and every save goes to the proposed file name in that folder,
+// because a headless browser cannot click a native dialog. Users never set
+// it; the app behaves normally without it.
+const SaveDirEnv = "SMTPPROBE_E2E_SAVE_DIR"
+
 // wailsDialogs shows the native dialogs through the Wails runtime.
 type wailsDialogs struct{ app *App }
 
 func (d wailsDialogs) SaveFile(title, defaultName, pattern string) (string, error) {
+	if dir := os.Getenv(SaveDirEnv); dir != "" {
+		return filepath.Join(dir, filepath.Base(defaultName)), nil
+	}
 	return runtime.SaveFileDialog(d.app.ctx, runtime.SaveDialogOptions{
 		Title:           title,
 		DefaultFilename: defaultName,

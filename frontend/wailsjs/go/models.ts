@@ -679,6 +679,9 @@ export namespace main {
 	    body: string;
 	    headers: Header[];
 	    stop_after: string;
+	    timeouts: profile.Timeouts;
+	    pipelining: boolean;
+	    chunking: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new TestRequest(source);
@@ -704,6 +707,9 @@ export namespace main {
 	        this.body = source["body"];
 	        this.headers = this.convertValues(source["headers"], Header);
 	        this.stop_after = source["stop_after"];
+	        this.timeouts = this.convertValues(source["timeouts"], profile.Timeouts);
+	        this.pipelining = source["pipelining"];
+	        this.chunking = source["chunking"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

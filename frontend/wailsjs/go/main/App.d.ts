@@ -5,15 +5,19 @@ import {main} from '../models';
 
 export function CancelTest(arg1:string):Promise<void>;
 
+export function CopyAsSwaks(arg1:profile.Profile):Promise<string>;
+
+export function CopyAsTelnet(arg1:profile.Profile,arg2:string):Promise<string>;
+
 export function DefaultEHLO():Promise<string>;
 
 export function DeleteProfile(arg1:string):Promise<void>;
 
 export function DuplicateProfile(arg1:string):Promise<profile.Profile>;
 
-export function ExportJSON(arg1:string):Promise<string>;
-
 export function ExportProfile(arg1:string):Promise<string>;
+
+export function ExportResult(arg1:string,arg2:string):Promise<string>;
 
 export function GetProfile(arg1:string):Promise<profile.Profile>;
 

@@ -6,6 +6,14 @@ export function CancelTest(arg1) {
   return window['go']['main']['App']['CancelTest'](arg1);
 }
 
+export function CopyAsSwaks(arg1) {
+  return window['go']['main']['App']['CopyAsSwaks'](arg1);
+}
+
+export function CopyAsTelnet(arg1, arg2) {
+  return window['go']['main']['App']['CopyAsTelnet'](arg1, arg2);
+}
+
 export function DefaultEHLO() {
   return window['go']['main']['App']['DefaultEHLO']();
 }
@@ -18,12 +26,12 @@ export function DuplicateProfile(arg1) {
   return window['go']['main']['App']['DuplicateProfile'](arg1);
 }
 
-export function ExportJSON(arg1) {
-  return window['go']['main']['App']['ExportJSON'](arg1);
-}
-
 export function ExportProfile(arg1) {
   return window['go']['main']['App']['ExportProfile'](arg1);
+}
+
+export function ExportResult(arg1, arg2) {
+  return window['go']['main']['App']['ExportResult'](arg1, arg2);
 }
 
 export function GetProfile(arg1) {
