@@ -9,6 +9,8 @@ export type MXResult = main.MXResult;
 export type ProfileEntry = main.ProfileEntry;
 export type Profile = profile.Profile;
 export type ReceiverStatus = main.ReceiverStatus;
+/** The formats ExportResult writes (report.WriteAll picks the renderer from the extension). */
+export type ExportFormat = "text" | "html" | "json" | "raw";
 
 /** Turns a rejected binding call (a string or an Error) into a message. */
 export function errorText(e: unknown): string {
@@ -39,7 +41,9 @@ export const backend = {
   stopReceiver: (): Promise<void> => App.StopReceiver(),
   receiverState: (): Promise<main.ReceiverStatus> => App.ReceiverState(),
   startDemo: (lang: string): Promise<main.ReceiverStatus> => App.StartDemo(lang),
-  exportJSON: (content: string): Promise<string> => App.ExportJSON(content),
+  exportResult: (sessionID: string, format: ExportFormat): Promise<string> => App.ExportResult(sessionID, format),
+  copyAsSwaks: (p: Profile): Promise<string> => App.CopyAsSwaks(p),
+  copyAsTelnet: (p: Profile, lang: string): Promise<string> => App.CopyAsTelnet(p, lang),
   copyText: (text: string): Promise<boolean> => ClipboardSetText(text),
   on: (event: string, cb: (...data: unknown[]) => void): (() => void) => EventsOn(event, cb),
 };

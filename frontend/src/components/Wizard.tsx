@@ -22,7 +22,6 @@ import {
   ArrowClockwiseRegular,
   ArrowLeftRegular,
   ArrowRightRegular,
-  ArrowDownloadRegular,
   DismissRegular,
   PlayRegular,
   SaveRegular,
@@ -39,6 +38,7 @@ import { DestinationStep } from "./DestinationStep";
 import { EnvelopeStep } from "./EnvelopeStep";
 import { MessageStep } from "./MessageStep";
 import { RunStep } from "./RunStep";
+import { ShareActions } from "./ShareActions";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", minHeight: 0, height: "100%", gap: tokens.spacingVerticalS },
@@ -153,16 +153,6 @@ export function Wizard({ step, setStep }: { step: number; setStep: (n: number) =
     }
   };
 
-  const exportJSON = async () => {
-    if (!ses.result?.json) return;
-    try {
-      const path = await backend.exportJSON(ses.result.json);
-      if (path) setNotice({ intent: "success", text: t("export.done", { path }) });
-    } catch (e) {
-      setNotice({ intent: "error", text: errorText(e) });
-    }
-  };
-
   return (
     <div className={s.root} onKeyDown={onKeyDown}>
       <TabList
@@ -202,11 +192,7 @@ export function Wizard({ step, setStep }: { step: number; setStep: (n: number) =
           <ToolbarButton icon={<SaveRegular />} onClick={() => { setSaveName(profileName || form.domain || form.host || t("profile.untitled")); setSaveOpen(true); }} data-testid="save-profile">
             {dirty || !profileId ? t("action.saveProfile") : t("action.saved")}
           </ToolbarButton>
-          {ses.result?.json && (
-            <ToolbarButton icon={<ArrowDownloadRegular />} onClick={exportJSON}>
-              {t("action.exportJSON")}
-            </ToolbarButton>
-          )}
+          <ShareActions sessionId={step === 3 && ses.status !== "running" && (ses.result?.runs ?? []).length > 0 ? ses.id : ""} />
         </Toolbar>
         {step < 2 && (
           <Button appearance="primary" icon={<ArrowRightRegular />} iconPosition="after" onClick={next} data-testid="next">
