@@ -112,6 +112,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON (an array of results with --all-mx)")
 	fs.StringVar(&langStr, "lang", string(l), "language of the output: en or es")
 	extras := registerSendExtras(fs) // --profile, --profile-dir, --save-profile, --log
+	sec := registerSecureFlags(fs)   // --tls..., --auth-... (send_tls.go)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, txtSendUsage.In(l))
 		fs.PrintDefaults()
@@ -171,6 +172,9 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		o.Headers = append(o.Headers, message.Header{Name: name, Value: strings.TrimPrefix(value, " ")})
 	}
+	if msg := sec.apply(l, &o, stderr); msg != "" {
+		return usage(msg)
+	}
 	o.From, o.To, o.Body = from, to, body
 	if notify != "" {
 		o.Notify = []string{notify}
@@ -228,9 +232,11 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stdout)
 				fmt.Fprintln(stdout, txtSendHost.Format(l, h+1, r.Server.Host))
 			}
+			printTLS(stdout, l, r)
 			printVerdict(stdout, l, r)
 		}
 	}
+	sec.saveChain(results, l, stdout, stderr, asJSON)
 	return extras.finish(results, l, stderr, session.CombinedExitCode(results))
 }
 
