@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,7 +107,7 @@ func (p *plan) checkAuth() error {
 	if mech == "" {
 		mech = "AUTO"
 	}
-	if mech != "AUTO" && !contains2(smtpauth.Supported(), mech) {
+	if mech != "AUTO" && !slices.Contains(smtpauth.Supported(), mech) {
 		return inputErr("auth-mech", o.AuthMech, address.KindSyntax,
 			"must be auto, plain, login, cram-md5 or xoauth2", "debe ser auto, plain, login, cram-md5 o xoauth2")
 	}
@@ -132,15 +133,6 @@ func (p *plan) checkAuth() error {
 			"must not contain CR, LF or NUL", "no puede contener CR, LF ni NUL")
 	}
 	return nil
-}
-
-func contains2(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
 
 // tlsOptions are the tlsreport options for the current host: the name the

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"slices"
 	"strings"
@@ -512,4 +513,15 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestSecretNeverPrinted: the secret in Options formats masked with every
+// verb (Options holds callbacks, so it is never marshalled whole).
+func TestSecretNeverPrinted(t *testing.T) {
+	o := Options{AuthUser: "u", AuthSecret: sentinel}
+	for _, got := range []string{fmt.Sprintf("%v", o), fmt.Sprintf("%+v", o), fmt.Sprintf("%#v", o)} {
+		if strings.Contains(got, sentinel) {
+			t.Errorf("secret shown: %s", got)
+		}
+	}
 }

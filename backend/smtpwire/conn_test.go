@@ -290,3 +290,30 @@ func TestConnFlight(t *testing.T) {
 		t.Errorf("empty flush: %v", err)
 	}
 }
+
+// TestDiscardBuffered: bytes the server sent after a reply and before the
+// client's next move are dropped, not parsed (RFC 3207 §4.2, CVE-2011-0411).
+func TestDiscardBuffered(t *testing.T) {
+	client, server := net.Pipe()
+	defer client.Close()
+	go func() {
+		_, _ = server.Write([]byte("220 Ready\r\n250-FAKE\r\n"))
+		_, _ = server.Write([]byte("250 real\r\n"))
+		server.Close()
+	}()
+	c := NewConn(client, NewRecorder(time.Now(), nil))
+	r, err := c.ReadReply(time.Second)
+	if err != nil || r.Code != 220 {
+		t.Fatalf("reply %+v, %v", r, err)
+	}
+	shown, n := c.DiscardBuffered(4)
+	if n != len("250-FAKE\r\n") || string(shown) != "250-" || c.Buffered() != 0 {
+		t.Fatalf("discarded %d %q, %d left", n, shown, c.Buffered())
+	}
+	if r, err := c.ReadReply(time.Second); err != nil || r.Code != 250 || r.Lines[0] != "real" {
+		t.Fatalf("next reply %+v, %v: the injected line was kept", r, err)
+	}
+	if _, n := c.DiscardBuffered(4); n != 0 {
+		t.Errorf("discarded %d from an empty buffer", n)
+	}
+}
