@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/profile"
@@ -345,5 +346,32 @@ func TestStartTestChunkingAndTimeoutErrors(t *testing.T) {
 	bad, err := a.StartTest("adv-2", req)
 	if err != nil || bad.FieldErrors["timeoutBanner"] == "" || len(bad.Transcript) != 0 || bad.ExitCode != 2 {
 		t.Errorf("bad timeout = %+v, %v", bad, err)
+	}
+}
+
+// The wizard shows the engine's defaults as placeholders; this keeps the
+// copy in frontend/src/stores/form.ts from drifting from
+// session.DefaultTimeouts.
+func TestWizardTimeoutPlaceholdersMatchEngine(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("frontend", "src", "stores", "form.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`DEFAULT_TIMEOUTS: Timeouts = \{([^}]*)\}`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("DEFAULT_TIMEOUTS not found in form.ts")
+	}
+	got := map[string]string{}
+	for _, kv := range regexp.MustCompile(`(\w+): "([^"]*)"`).FindAllSubmatch(m[1], -1) {
+		got[string(kv[1])] = string(kv[2])
+	}
+	d := session.DefaultTimeouts
+	for k, want := range map[string]time.Duration{
+		"connect": d.Connect, "banner": d.Banner, "command": d.Command, "dataBlock": d.DataBlock, "finalDot": d.FinalDot,
+	} {
+		v, err := time.ParseDuration(got[k])
+		if err != nil || v != want {
+			t.Errorf("placeholder %s = %q, engine default %s", k, got[k], want)
+		}
 	}
 }

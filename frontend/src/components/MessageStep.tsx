@@ -1,5 +1,10 @@
 import {
+  Accordion,
+  AccordionHeader,
+  AccordionItem,
+  AccordionPanel,
   Button,
+  Checkbox,
   Dropdown,
   Field,
   Option,
@@ -8,16 +13,35 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { AddRegular, DeleteRegular } from "@fluentui/react-icons";
+import { useState } from "react";
 import { useT, type MessageKey } from "../i18n";
 import { useStore } from "../stores/createStore";
-import { formStore, setField, validateStep, type StopAfter } from "../stores/form";
+import {
+  DEFAULT_TIMEOUTS,
+  TIMEOUT_FIELDS,
+  formStore,
+  setField,
+  timeoutField,
+  validateStep,
+  type StopAfter,
+  type Timeouts,
+} from "../stores/form";
 import { TextField, useTouched } from "./Fields";
 
 const useStyles = makeStyles({
   col: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   header: { display: "grid", gridTemplateColumns: "1fr 2fr auto", gap: tokens.spacingHorizontalS, alignItems: "start" },
   del: { marginTop: "26px" },
+  timeouts: { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(220px, 1fr))", gap: tokens.spacingHorizontalM },
 });
+
+const TIMEOUT_LABELS: Record<keyof Timeouts, MessageKey> = {
+  connect: "msg.timeout.connect",
+  banner: "msg.timeout.banner",
+  command: "msg.timeout.command",
+  dataBlock: "msg.timeout.dataBlock",
+  finalDot: "msg.timeout.finalDot",
+};
 
 export const STOP_AFTER: { value: StopAfter; key: MessageKey }[] = [
   { value: "", key: "msg.stop.none" },
@@ -37,6 +61,9 @@ export function MessageStep({ showAll }: { showAll: boolean }) {
   const [touched, touch] = useTouched();
   const errors = validateStep(2, form);
   const show = (k: string) => showAll || touched(k);
+  const [advanced, setAdvanced] = useState(false);
+  const advancedErr = TIMEOUT_FIELDS.some((k) => errors[timeoutField(k)] && (showAll || form.timeouts[k] !== ""));
+  const advancedOpen = advanced || (showAll && advancedErr);
   const stopLabel = t(STOP_AFTER.find((x) => x.value === form.stopAfter)?.key ?? "msg.stop.none");
 
   return (
@@ -112,6 +139,48 @@ export function MessageStep({ showAll }: { showAll: boolean }) {
           </div>
         </div>
       </Field>
+      <Accordion
+        collapsible
+        openItems={advancedOpen ? ["advanced"] : []}
+        onToggle={(_, d) => setAdvanced(d.openItems.includes("advanced"))}
+      >
+        <AccordionItem value="advanced">
+          <AccordionHeader data-testid="advanced-toggle">{t("msg.advanced")}</AccordionHeader>
+          <AccordionPanel>
+            <div className={s.col} data-testid="advanced-panel">
+              <Field label={t("msg.timeouts")} hint={t("msg.timeouts.hint")}>
+                <div className={s.timeouts}>
+                  {TIMEOUT_FIELDS.map((k) => (
+                    <TextField
+                      key={k}
+                      id={timeoutField(k)}
+                      label={t(TIMEOUT_LABELS[k])}
+                      value={form.timeouts[k]}
+                      placeholder={DEFAULT_TIMEOUTS[k]}
+                      onChange={(v) => setField("timeouts", { ...form.timeouts, [k]: v })}
+                      error={errors[timeoutField(k)]}
+                      show={show(timeoutField(k))}
+                      onBlur={() => touch(timeoutField(k))}
+                    />
+                  ))}
+                </div>
+              </Field>
+              <Checkbox
+                data-testid="field-pipelining"
+                checked={form.pipelining}
+                onChange={(_, d) => setField("pipelining", d.checked === true)}
+                label={t("msg.pipelining")}
+              />
+              <Checkbox
+                data-testid="field-chunking"
+                checked={form.chunking}
+                onChange={(_, d) => setField("chunking", d.checked === true)}
+                label={t("msg.chunking")}
+              />
+            </div>
+          </AccordionPanel>
+        </AccordionItem>
+      </Accordion>
     </div>
   );
 }

@@ -121,3 +121,25 @@ export function splitRecipients(value: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== "");
 }
+
+const DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, "μs": 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+const MAX_TIMEOUT_MS = 24 * 3600e3; // profile.MaxTimeout
+
+/**
+ * A timeout in Go's time.ParseDuration syntax ("30s", "1m30s", "1.5h"), above
+ * zero and at most 24h like profile.MaxTimeout. Empty takes the default.
+ */
+export function checkDuration(value: string): MessageKey | null {
+  let v = value.trim();
+  if (v === "") return null;
+  // Go accepts a sign and a bare 0; both parse, and both are out of range.
+  if (/^[+-]?0$/.test(v)) return "val.durationRange";
+  const negative = v.startsWith("-");
+  v = v.replace(/^[+-]/, "");
+  if (!/^((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/.test(v)) return "val.duration";
+  let ms = 0;
+  for (const m of v.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
+    ms += Number(m[1]) * (DURATION_UNITS[m[2] ?? ""] ?? 0);
+  }
+  return !negative && ms > 0 && ms <= MAX_TIMEOUT_MS ? null : "val.durationRange";
+}

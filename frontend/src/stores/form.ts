@@ -5,6 +5,7 @@ import type { Profile } from "../api/backend";
 import {
   checkDNSServer,
   checkDomain,
+  checkDuration,
   checkEHLO,
   checkHeaderName,
   checkHost,
@@ -27,6 +28,20 @@ export interface Header {
   value: string;
 }
 
+/** Go duration strings ("30s", "2m"); "" takes the engine's RFC 5321 §4.5.3.2 default. */
+export interface Timeouts {
+  connect: string;
+  banner: string;
+  command: string;
+  dataBlock: string;
+  finalDot: string;
+}
+
+export const TIMEOUT_FIELDS: (keyof Timeouts)[] = ["connect", "banner", "command", "dataBlock", "finalDot"];
+
+/** The engine's defaults (session.DefaultTimeouts), shown as placeholders. */
+export const DEFAULT_TIMEOUTS: Timeouts = { connect: "30s", banner: "5m", command: "5m", dataBlock: "3m", finalDot: "10m" };
+
 export interface Form {
   domain: string;
   dnsServer: string;
@@ -48,6 +63,9 @@ export interface Form {
   body: string;
   headers: Header[];
   stopAfter: StopAfter;
+  timeouts: Timeouts;
+  pipelining: boolean;
+  chunking: boolean;
 }
 
 export const emptyForm: Form = {
@@ -70,6 +88,9 @@ export const emptyForm: Form = {
   body: "This is a test message sent by SMTP Probe.",
   headers: [],
   stopAfter: "",
+  timeouts: { connect: "", banner: "", command: "", dataBlock: "", finalDot: "" },
+  pipelining: false,
+  chunking: false,
 };
 
 export interface FormState {
@@ -141,8 +162,25 @@ export function validateStep(step: number, f: Form): Errors {
       put(`header${i}.name`, checkHeaderName(h.name));
       put(`header${i}.value`, checkLine(h.value));
     });
+    for (const k of TIMEOUT_FIELDS) put(timeoutField(k), checkDuration(f.timeouts[k]));
   }
   return e;
+}
+
+/** The field name of a timeout, the same one Go's field errors use. */
+export function timeoutField(k: keyof Timeouts): string {
+  return `timeout${k[0]?.toUpperCase()}${k.slice(1)}`;
+}
+
+/** The timeouts as Go's profile.Timeouts (and TestRequest.timeouts). */
+export function timeoutsToGo(t: Timeouts) {
+  return {
+    connect: t.connect.trim(),
+    banner: t.banner.trim(),
+    command: t.command.trim(),
+    data_block: t.dataBlock.trim(),
+    final_dot: t.finalDot.trim(),
+  };
 }
 
 /** Checks every step; returns the first step with an error, or -1. */
@@ -174,6 +212,9 @@ export function formToProfile(f: Form, base: Partial<Profile>, name: string): Pr
     message: { subject: f.subject, body: f.body, headers: f.headers.filter((h) => h.name.trim() !== "") },
     auth: { mechanism: f.authMech, user: f.authUser.trim(), secret_ref: base.auth?.secret_ref },
     stop_after: f.stopAfter,
+    timeouts: timeoutsToGo(f.timeouts),
+    pipelining: f.pipelining,
+    chunking: f.chunking,
   } as unknown as Profile;
 }
 
@@ -202,5 +243,14 @@ export function profileToForm(p: Profile): Form {
     body: p.message?.body ?? "",
     headers: (p.message?.headers ?? []).map((h) => ({ name: h.name, value: h.value })),
     stopAfter: (p.stop_after ?? "") as StopAfter,
+    timeouts: {
+      connect: p.timeouts?.connect ?? "",
+      banner: p.timeouts?.banner ?? "",
+      command: p.timeouts?.command ?? "",
+      dataBlock: p.timeouts?.data_block ?? "",
+      finalDot: p.timeouts?.final_dot ?? "",
+    },
+    pipelining: Boolean(p.pipelining),
+    chunking: Boolean(p.chunking),
   };
 }

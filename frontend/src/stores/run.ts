@@ -5,7 +5,7 @@ import type { Entry, RunResult, Step } from "../api/types";
 import { langStore } from "../i18n";
 import { splitRecipients } from "../lib/validation";
 import { appendEntries, applyStep, beginSession, failSession, finishSession, sessionStore } from "./session";
-import type { Form } from "./form";
+import { timeoutsToGo, type Form } from "./form";
 
 /** The wizard's form as the Go TestRequest. */
 export function formToRequest(f: Form, lang: string) {
@@ -28,6 +28,9 @@ export function formToRequest(f: Form, lang: string) {
     body: f.body,
     headers: f.headers.filter((h) => h.name.trim() !== ""),
     stop_after: f.stopAfter,
+    timeouts: timeoutsToGo(f.timeouts),
+    pipelining: f.pipelining,
+    chunking: f.chunking,
   };
 }
 
