@@ -119,7 +119,9 @@ func TestLegalOddReplies(t *testing.T) {
 			[]S{expect("EHLO"), send("250-mx.test\r\n250-starttls\r\n250-auth plain login\r\n250-8bitmime\r\n250 pipelining\r\n")},
 			[]S{expect("MAIL FROM:<alice@example.com> BODY=8BITMIME"), expect("RCPT TO:"), expect("DATA"),
 				send("250 ok\r\n250 ok\r\n354 go\r\n")}, dataEnd, quit),
-			opts: func(o *session.Options) { o.Pipelining = true; o.Body = "Größe\n" },
+			// TLS off: the engine does recognise the lowercase starttls and
+			// would upgrade, which this plain script does not play.
+			opts: func(o *session.Options) { o.Pipelining = true; o.Body = "Größe\n"; o.TLS = session.TLSNone },
 			want: ok},
 	}
 	for _, sc := range cases {

@@ -36,8 +36,8 @@ type Options struct {
 	// "192.0.2.53:53"; empty means the system's or not known. A Result does
 	// not record it, so the caller says.
 	Resolver string
-	// TLS is the handshake report, for callers that have one while the
-	// Result does not carry it yet.
+	// TLS is a handshake report for Results that carry none of their own
+	// (built by hand, or by older versions); Result.TLS wins when set.
 	TLS *tlsreport.Report
 }
 
@@ -261,6 +261,9 @@ func writeAtomic(path string, render func(io.Writer) error) (err error) {
 // tlsOf is the TLS report to show: the caller's, else none. When
 // session.Result gains its TLS field this is where it is preferred.
 func tlsOf(r *session.Result, opts Options) *tlsreport.Report {
+	if r != nil && r.TLS != nil {
+		return r.TLS
+	}
 	return opts.TLS
 }
 
