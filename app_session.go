@@ -18,7 +18,9 @@ import (
 	"smtpprobe/backend/mxlookup"
 	"smtpprobe/backend/profile"
 	"smtpprobe/backend/session"
+	"smtpprobe/backend/smtpauth"
 	"smtpprobe/backend/smtpwire"
+	"smtpprobe/backend/tlsreport"
 	"smtpprobe/backend/transcript"
 )
 
@@ -65,6 +67,15 @@ type TestRequest struct {
 	// (RFC 3030) when the server offers them.
 	Pipelining bool `json:"pipelining"`
 	Chunking   bool `json:"chunking"`
+	// ProfileID is the saved profile the form came from: when Password is
+	// empty and that profile remembers a password for AuthUser, it is read
+	// from the keyring here, so it never travels through the frontend.
+	ProfileID string `json:"profile_id"`
+	// InsecureSkipVerify goes on when the certificate does not verify (the
+	// failure is still reported in the certificate panel).
+	InsecureSkipVerify bool `json:"insecure_skip_verify"`
+	// AllowPlaintextAuth lets AUTH go over a connection without TLS.
+	AllowPlaintextAuth bool `json:"allow_plaintext_auth"`
 }
 
 // EntryDTO is one transcript line as the live pane shows it.
@@ -129,6 +140,9 @@ type HostRun struct {
 	Verdict      diagnose.Headline `json:"verdict"`
 	Warnings     []string          `json:"warnings"`
 	Extensions   []string          `json:"extensions"`
+	// TLS is what the TLS handshake showed (version, cipher, chain, the
+	// problem in both languages); nil when the session did not encrypt.
+	TLS *tlsreport.Report `json:"tls,omitempty"`
 }
 
 // RunResult is what StartTest returns: authoritative, it replaces whatever
@@ -161,6 +175,9 @@ func (a *App) StartTest(id string, req TestRequest) (RunResult, error) {
 		return RunResult{}, fmt.Errorf("invalid session id %q", transcript.EscapeString(id))
 	}
 	out := RunResult{ID: id, Runs: []HostRun{}, Transcript: []EntryDTO{}}
+	if req.AuthMech != "" && req.Password == "" {
+		req.Password = a.rememberedSecret(req.ProfileID, strings.TrimSpace(req.AuthUser))
+	}
 	opts, fieldErr := buildOptions(req, l)
 	if fieldErr != nil {
 		out.FieldErrors = fieldErr
@@ -264,6 +281,25 @@ func (a *App) CancelTest(id string) {
 	}
 }
 
+// rememberedSecret is the password the keyring keeps for profile id, when
+// that profile authenticates as user (a form whose user was changed since
+// must not send another account's password). "" when there is none: the
+// engine then asks for the password as a field error.
+func (a *App) rememberedSecret(id, user string) string {
+	if id == "" || user == "" || a.profiles == nil || !profile.ValidID(id) {
+		return ""
+	}
+	p, err := a.profiles.Get(id)
+	if err != nil || p.Auth.User != user || p.Auth.SecretRef == "" {
+		return ""
+	}
+	secret, err := a.profiles.GetSecret(id)
+	if err != nil {
+		return ""
+	}
+	return secret
+}
+
 // wizardField maps the engine's field names to the wizard's inputs.
 func wizardField(f string) string {
 	switch f {
@@ -275,6 +311,12 @@ func wizardField(f string) string {
 		return "dnsServer"
 	case "stop-after":
 		return "stopAfter"
+	case "auth-user":
+		return "authUser"
+	case "auth-password":
+		return "password"
+	case "auth-mech":
+		return "authMech"
 	}
 	if strings.HasPrefix(strings.ToLower(f), "header") {
 		return "headers"
@@ -330,19 +372,13 @@ func buildOptions(req TestRequest, l lang.Lang) (session.Options, map[string]str
 	default:
 		errs["mode"] = "unknown destination mode " + strconv.Quote(req.Mode)
 	}
-	// The engine speaks plain SMTP for now; refusing beats silently
-	// running without the protection or login the user asked for.
-	if req.TLS == "starttls" || req.TLS == "implicit" {
-		errs["tls"] = lang.Text{
-			EN: "This build cannot use TLS yet: choose \"Use STARTTLS when offered\" or \"Never\".",
-			ES: "Esta versión aún no puede usar TLS: elija \"Usar STARTTLS si se ofrece\" o \"Nunca\".",
-		}.In(l)
-	}
+	o.TLS = session.TLSMode(req.TLS)
+	o.InsecureSkipVerify = req.InsecureSkipVerify
 	if req.AuthMech != "" {
-		errs["authUser"] = lang.Text{
-			EN: "This build cannot authenticate yet: choose \"None\" as the mechanism.",
-			ES: "Esta versión aún no puede autenticarse: elija \"Ninguna\" como mecanismo.",
-		}.In(l)
+		o.AuthMech = strings.ToLower(req.AuthMech)
+		o.AuthUser = strings.TrimSpace(req.AuthUser)
+		o.AuthSecret = smtpauth.Secret(req.Password)
+		o.AllowPlaintextAuth = req.AllowPlaintextAuth
 	}
 	if len(errs) > 0 {
 		return o, errs
@@ -398,6 +434,7 @@ func hostRun(r *session.Result, l lang.Lang) HostRun {
 	run := HostRun{
 		Host: r.Server.Host, IP: r.Server.IP, Port: r.Server.Port, MXPreference: r.Server.MXPreference,
 		OK: r.OK, ExitCode: r.ExitCode, Steps: []StepDTO{}, Warnings: []string{}, Extensions: r.Extensions,
+		TLS: r.TLS,
 	}
 	if run.Extensions == nil {
 		run.Extensions = []string{}

@@ -246,8 +246,10 @@ func TestStartTestInputErrorsSendNothing(t *testing.T) {
 		"CRLF in sender (RFC 5321 §4.1.1 injection)": {func(q *TestRequest) { q.From = "a@b.test\r\nRCPT TO:<x@y.test>" }, "from"},
 		"recipient without @":                        {func(q *TestRequest) { q.To = []string{"nobody"} }, "to"},
 		"EHLO name with space":                       {func(q *TestRequest) { q.EHLO = "bad name" }, "ehlo"},
-		"required STARTTLS not available yet":        {func(q *TestRequest) { q.TLS = "starttls" }, "tls"},
-		"AUTH not available yet":                     {func(q *TestRequest) { q.AuthMech = "PLAIN"; q.AuthUser = "u" }, "authUser"},
+		"unknown TLS mode":                           {func(q *TestRequest) { q.TLS = "sometimes" }, "tls"},
+		"AUTH without a password (RFC 4954)":         {func(q *TestRequest) { q.AuthMech = "PLAIN"; q.AuthUser = "u" }, "password"},
+		"AUTH user with CRLF":                        {func(q *TestRequest) { q.AuthMech = "LOGIN"; q.AuthUser = "u\r\nQUIT"; q.Password = "p" }, "authUser"},
+		"unknown AUTH mechanism":                     {func(q *TestRequest) { q.AuthMech = "NTLM"; q.AuthUser = "u"; q.Password = "p" }, "authMech"},
 		"no server typed":                            {func(q *TestRequest) { q.Host = "" }, "host"},
 	} {
 		t.Run(name, func(t *testing.T) {

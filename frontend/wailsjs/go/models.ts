@@ -238,6 +238,7 @@ export namespace main {
 	    verdict: diagnose.Headline;
 	    warnings: string[];
 	    extensions: string[];
+	    tls?: tlsreport.Report;
 	
 	    static createFrom(source: any = {}) {
 	        return new HostRun(source);
@@ -255,6 +256,7 @@ export namespace main {
 	        this.verdict = this.convertValues(source["verdict"], diagnose.Headline);
 	        this.warnings = source["warnings"];
 	        this.extensions = source["extensions"];
+	        this.tls = this.convertValues(source["tls"], tlsreport.Report);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -682,6 +684,9 @@ export namespace main {
 	    timeouts: profile.Timeouts;
 	    pipelining: boolean;
 	    chunking: boolean;
+	    profile_id: string;
+	    insecure_skip_verify: boolean;
+	    allow_plaintext_auth: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new TestRequest(source);
@@ -710,6 +715,9 @@ export namespace main {
 	        this.timeouts = this.convertValues(source["timeouts"], profile.Timeouts);
 	        this.pipelining = source["pipelining"];
 	        this.chunking = source["chunking"];
+	        this.profile_id = source["profile_id"];
+	        this.insecure_skip_verify = source["insecure_skip_verify"];
+	        this.allow_plaintext_auth = source["allow_plaintext_auth"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -972,6 +980,123 @@ export namespace smtpwire {
 	        this.enhanced = source["enhanced"];
 	        this.lines = source["lines"];
 	    }
+	}
+
+}
+
+export namespace tlsreport {
+	
+	export class Cert {
+	    subject: string;
+	    issuer: string;
+	    sans: string[];
+	    // Go type: time
+	    not_before: any;
+	    // Go type: time
+	    not_after: any;
+	    days_to_expiry: number;
+	    sha256: string;
+	    key_type: string;
+	    key_bits: number;
+	    is_ca: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Cert(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.subject = source["subject"];
+	        this.issuer = source["issuer"];
+	        this.sans = source["sans"];
+	        this.not_before = this.convertValues(source["not_before"], null);
+	        this.not_after = this.convertValues(source["not_after"], null);
+	        this.days_to_expiry = source["days_to_expiry"];
+	        this.sha256 = source["sha256"];
+	        this.key_type = source["key_type"];
+	        this.key_bits = source["key_bits"];
+	        this.is_ca = source["is_ca"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Problem {
+	    kind: string;
+	    en: string;
+	    es: string;
+	    detail?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Problem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.en = source["en"];
+	        this.es = source["es"];
+	        this.detail = source["detail"];
+	    }
+	}
+	export class Report {
+	    version: string;
+	    cipher_suite: string;
+	    server_name: string;
+	    verified: boolean;
+	    skip_verify: boolean;
+	    name_matches: boolean;
+	    problem?: Problem;
+	    chain: Cert[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Report(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.cipher_suite = source["cipher_suite"];
+	        this.server_name = source["server_name"];
+	        this.verified = source["verified"];
+	        this.skip_verify = source["skip_verify"];
+	        this.name_matches = source["name_matches"];
+	        this.problem = this.convertValues(source["problem"], Problem);
+	        this.chain = this.convertValues(source["chain"], Cert);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
