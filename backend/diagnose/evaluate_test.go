@@ -331,3 +331,19 @@ func TestLocalizeJSON(t *testing.T) {
 		t.Errorf("bilingual JSON lacks a language: %s", b)
 	}
 }
+
+// TestAuthFailureKindsExplained: AUTH problems found on the client side (no
+// reply to explain) still get a specific explanation in both languages, not
+// the generic "failed without a reply" (RFC 4954 §4).
+func TestAuthFailureKindsExplained(t *testing.T) {
+	for _, kind := range []string{"auth_plaintext_refused", "auth_not_available", "auth_unsupported",
+		"auth_bad_challenge", "auth_aborted", "auth_protocol", "auth_input"} {
+		ev := EvaluateFailure("auth", kind, "", Context{})
+		if ev.Rule != "fail."+kind {
+			t.Errorf("%s: decided by rule %q, want fail.%s", kind, ev.Rule, kind)
+		}
+		if ev.Summary.EN == "" || ev.Summary.ES == "" || ev.Summary.ES == ev.Summary.EN || len(ev.Actions) == 0 {
+			t.Errorf("%s: incomplete explanation %+v", kind, ev.Summary)
+		}
+	}
+}
