@@ -286,6 +286,18 @@ func (e *engine) converse(last bool) outcome {
 	i := e.begin(StepBanner, "", "")
 	r, ok := e.await(i, "waiting for the greeting", e.p.t.Banner, 220)
 	if !ok {
+		// A server that hangs up, resets or stays silent before its greeting
+		// gave no session at all: like a refused connection, a sender tries
+		// the next MX (RFC 5321 §5.1).
+		s := &e.res.Steps[i]
+		if !last && e.ctx.Err() == nil && s.Reply == nil &&
+			(s.Failure == FailClosed || s.Failure == FailReset || s.Failure == FailTimeout) {
+			s.Status = StatusWarning
+			e.emit(i)
+			e.info(lang.Text{EN: "No greeting from this server (%s); trying the next server",
+				ES: "Este servidor no saludó (%s); se prueba el siguiente servidor"}, s.Failure)
+			return moveOn
+		}
 		return done
 	}
 	if r.Class() == 4 || r.Class() == 5 {

@@ -267,3 +267,44 @@ func transcriptHas(es []transcript.Entry, dir transcript.Direction, text string)
 	}
 	return false
 }
+
+// TestMXFailoverNoGreeting: the first MX accepts the TCP connection and hangs
+// up without a greeting (a crashed or overloaded server); like a refused
+// connection, the session moves on to the next MX (RFC 5321 §5.1).
+func TestMXFailoverNoGreeting(t *testing.T) {
+	srvs, port := serversOnOnePort(t, "127.0.0.1")
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.2", strconv.Itoa(port)))
+	if err != nil {
+		t.Skipf("cannot listen on 127.0.0.2: %v", err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	dns := startDNS(t,
+		"fabrikam.test. 300 IN MX 10 mute.fabrikam.test.",
+		"fabrikam.test. 300 IN MX 20 ok.fabrikam.test.",
+		"mute.fabrikam.test. 300 IN A 127.0.0.2",
+		"ok.fabrikam.test. 300 IN A 127.0.0.1",
+	)
+	o := mxOpts(dns, port, "user@fabrikam.test")
+	o.TLS = TLSNone
+	r := run(t, o)
+	want := []string{"resolve:ok", "connect:ok", "banner:warning", "connect:ok", "banner:ok:220",
+		"ehlo:ok:250", "mail:ok:250", "rcpt:ok:250", "data:ok:354", "data_end:ok:250", "quit:ok:221"}
+	if got := steps(r); !reflect.DeepEqual(got, want) || !r.OK || r.ExitCode != exitcode.OK {
+		t.Fatalf("steps %q (exit %d), want %q", got, r.ExitCode, want)
+	}
+	if b := r.Steps[2]; b.Failure != FailClosed || b.Host != "mute.fabrikam.test" {
+		t.Errorf("first banner %+v", b)
+	}
+	if len(srvs[0].Data()) != 1 {
+		t.Errorf("ok.fabrikam.test got %d messages", len(srvs[0].Data()))
+	}
+}
