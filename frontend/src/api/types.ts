@@ -74,6 +74,33 @@ export interface Headline {
   exit_code: number;
 }
 
+/** One certificate of the chain the server sent (tlsreport.Cert); every string is escaped in Go. */
+export interface TLSCert {
+  subject: string;
+  issuer: string;
+  sans: string[] | null;
+  not_before: string;
+  not_after: string;
+  days_to_expiry: number;
+  sha256: string;
+  key_type: string;
+  key_bits: number;
+  is_ca: boolean;
+}
+
+/** What the TLS handshake showed (tlsreport.Report). */
+export interface TLSReport {
+  version: string;
+  cipher_suite: string;
+  server_name: string;
+  verified: boolean;
+  skip_verify: boolean;
+  name_matches: boolean;
+  /** The failure in both languages, null when there was none. */
+  problem: ({ kind: string; detail?: string } & Text2) | null;
+  chain: TLSCert[] | null;
+}
+
 export interface HostRun {
   host: string;
   ip: string;
@@ -86,6 +113,7 @@ export interface HostRun {
   warnings: string[] | null;
   extensions: string[] | null;
   error?: string;
+  tls?: TLSReport | null;
 }
 
 /** The authoritative outcome StartTest returns. */

@@ -1,4 +1,5 @@
 import {
+  Checkbox,
   Badge,
   Button,
   Dropdown,
@@ -223,6 +224,14 @@ export function DestinationStep({ showAll }: { showAll: boolean }) {
           </Dropdown>
         </Field>
       </div>
+      {form.tls !== "none" && (
+        <Checkbox
+          data-testid="field-insecureSkipVerify"
+          checked={form.insecureSkipVerify}
+          onChange={(_, d) => setField("insecureSkipVerify", d.checked === true)}
+          label={t("dest.tls.skipVerify")}
+        />
+      )}
     </div>
   );
 }

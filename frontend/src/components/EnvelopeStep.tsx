@@ -39,7 +39,7 @@ const MECHS = ["", "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"];
 export function EnvelopeStep({ showAll, defaultEHLO }: { showAll: boolean; defaultEHLO: string }) {
   const t = useT();
   const s = useStyles();
-  const { form } = useStore(formStore);
+  const { form, profileId } = useStore(formStore);
   const [touched, touch] = useTouched();
   const errors = validateStep(1, form);
   const show = (k: string) => showAll || touched(k);
@@ -154,11 +154,18 @@ export function EnvelopeStep({ showAll, defaultEHLO }: { showAll: boolean; defau
               onChange={(v) => setField("password", v)}
               show={false}
               onBlur={() => undefined}
+              placeholder={form.remember && profileId ? t("env.auth.remembered") : undefined}
             />
             <Checkbox
               label={t("env.auth.remember")}
               checked={form.remember}
               onChange={(_, d) => setField("remember", Boolean(d.checked))}
+            />
+            <Checkbox
+              data-testid="field-allowPlaintextAuth"
+              label={t("env.auth.plaintext")}
+              checked={form.allowPlaintextAuth}
+              onChange={(_, d) => setField("allowPlaintextAuth", Boolean(d.checked))}
             />
           </div>
         )}

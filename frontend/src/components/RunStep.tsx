@@ -29,6 +29,7 @@ import type { StepStatus, Text2 } from "../api/types";
 import { langStore, useT, type Lang, type MessageKey } from "../i18n";
 import { useStore } from "../stores/createStore";
 import { sessionStore, type StepRow } from "../stores/session";
+import { CertificatePanel } from "./CertificatePanel";
 
 const useStyles = makeStyles({
   col: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -208,6 +209,9 @@ export function RunStep() {
             </MessageBarBody>
           </MessageBar>
         ))}
+      {(ses.result?.runs ?? []).map((run, i) =>
+        run.tls ? <CertificatePanel key={`cert-${i}`} report={run.tls} host={(ses.result?.runs.length ?? 0) > 1 ? run.host : undefined} /> : null,
+      )}
       {ses.hosts.length > 1 && <HostGrid hosts={ses.hosts} steps={ses.steps} />}
       {ses.hosts.map((h) => (
         <section key={h} aria-label={h || t("run.timeline")}>

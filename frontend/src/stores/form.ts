@@ -66,6 +66,10 @@ export interface Form {
   timeouts: Timeouts;
   pipelining: boolean;
   chunking: boolean;
+  /** Go on when the certificate does not verify (reported all the same). */
+  insecureSkipVerify: boolean;
+  /** Let AUTH go over a connection without TLS. */
+  allowPlaintextAuth: boolean;
 }
 
 export const emptyForm: Form = {
@@ -91,6 +95,8 @@ export const emptyForm: Form = {
   timeouts: { connect: "", banner: "", command: "", dataBlock: "", finalDot: "" },
   pipelining: false,
   chunking: false,
+  insecureSkipVerify: false,
+  allowPlaintextAuth: false,
 };
 
 export interface FormState {

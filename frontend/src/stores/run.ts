@@ -5,10 +5,10 @@ import type { Entry, RunResult, Step } from "../api/types";
 import { langStore } from "../i18n";
 import { splitRecipients } from "../lib/validation";
 import { appendEntries, applyStep, beginSession, failSession, finishSession, sessionStore } from "./session";
-import { timeoutsToGo, type Form } from "./form";
+import { formStore, timeoutsToGo, type Form } from "./form";
 
 /** The wizard's form as the Go TestRequest. */
-export function formToRequest(f: Form, lang: string) {
+export function formToRequest(f: Form, lang: string, profileId = "") {
   return {
     lang,
     mode: f.mode,
@@ -31,6 +31,11 @@ export function formToRequest(f: Form, lang: string) {
     timeouts: timeoutsToGo(f.timeouts),
     pipelining: f.pipelining,
     chunking: f.chunking,
+    insecure_skip_verify: f.insecureSkipVerify,
+    allow_plaintext_auth: f.authMech !== "" && f.allowPlaintextAuth,
+    // Go reads a remembered password from the keyring by this id when the
+    // password box is empty, so the secret never passes through here.
+    profile_id: profileId,
   };
 }
 
@@ -49,7 +54,7 @@ export async function runTest(f: Form): Promise<RunResult | null> {
     backend.on(`session:${id}:step`, (ev) => applyStep(id, ev as { host: string; index: number; step: Step })),
   ];
   try {
-    const r = (await backend.startTest(id, formToRequest(f, langStore.get()))) as unknown as RunResult;
+    const r = (await backend.startTest(id, formToRequest(f, langStore.get(), formStore.get().profileId))) as unknown as RunResult;
     finishSession(id, r);
     return r;
   } catch (e) {
