@@ -131,13 +131,17 @@ def main():
         d = d[0] if isinstance(d, list) else d
         t = d["transcript"]
         durations.append(d["duration_ms"])
-        for i, e in enumerate(t):
-            if e["dir"] != "S" or i + 1 >= len(t) or t[i + 1]["dir"] != "C":
+        # The next line the client sends after a reply; info lines ("I")
+        # in between are the tool's own notes, not traffic.
+        wire = [e for e in t if e["dir"] in ("C", "S")]
+        for i, e in enumerate(wire[:-1]):
+            nxt = wire[i + 1]
+            if e["dir"] != "S" or nxt["dir"] != "C":
                 continue
-            gap = t[i + 1]["elapsed_ms"] - e["elapsed_ms"]
+            gap = nxt["elapsed_ms"] - e["elapsed_ms"]
             if e["text"].startswith("220 "):
                 gaps_banner.append(gap)
-            elif e["text"].startswith("250 ") and t[i + 1]["text"].startswith("MAIL FROM"):
+            elif e["text"].startswith("250 ") and nxt["text"].startswith("MAIL FROM"):
                 gaps_mail.append(gap)
     ps = load(out, "process-start")["smtpprobe-version"]
     w("From the same sessions run %d times with `--json` (the session's own clock)" % len(durations))
