@@ -105,6 +105,12 @@ func kb() *knowledge {
 	return k
 }
 
+// Preload parses the embedded knowledge now. The first evaluation otherwise
+// pays for it (about 250 KB of JSON and the text-rule regexps, ~10 ms),
+// which a session would spend between the greeting and EHLO; callers start
+// it in the background while they connect.
+func Preload() { _ = kb() }
+
 // enhancedRe is an enhanced status code (RFC 3463 §2: class "." subject "."
 // detail, 1–3 digits each); registry keys use X for the class and XXX for a
 // whole subject.

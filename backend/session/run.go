@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"smtpprobe/backend/address"
+	"smtpprobe/backend/diagnose"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/transcript"
 )
@@ -29,6 +30,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The evaluator's knowledge loads while DNS and the connection proceed,
+	// not between the greeting and EHLO.
+	go diagnose.Preload()
 	return p.run(ctx), nil
 }
 
@@ -160,6 +164,7 @@ func RunAllMX(ctx context.Context, o Options) ([]*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	go diagnose.Preload()
 	var mu sync.Mutex
 	entryFor := func(h int) func(transcript.Entry) {
 		switch {
