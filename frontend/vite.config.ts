@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 const keepDistPlaceholder = {
   name: "smtpprobe-keep-dist-placeholder",
   closeBundle() {
-    writeFileSync(resolve(__dirname, "dist/.gitkeep"), "");
+    writeFileSync(resolve(import.meta.dirname, "dist/.gitkeep"), "");
   },
 };
 
