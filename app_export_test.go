@@ -301,7 +301,7 @@ func TestBuildOptionsAdvanced(t *testing.T) {
 				t.Fatalf("errors = %v, want %v", errs, tc.errs)
 			}
 			for _, f := range tc.errs {
-				if !strings.Contains(errs[f], "duración") {
+				if !strings.Contains(errs[f], "duración") || strings.Contains(errs[f], "0m0s") {
 					t.Errorf("%s: %q (want a Spanish explanation)", f, errs[f])
 				}
 			}

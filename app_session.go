@@ -158,7 +158,8 @@ type RunResult struct {
 	// nothing was sent.
 	FieldErrors map[string]string `json:"field_errors,omitempty"`
 	Error       string            `json:"error,omitempty"`
-	// JSON is the engine's Result (an array for "every MX"), for export.
+	// JSON is the engine's Result (an array for "every MX"). Exports do
+	// not use it: ExportResult renders from the Go copy kept by session id.
 	JSON string `json:"json"`
 }
 
@@ -411,7 +412,8 @@ func parseTimeouts(t profile.Timeouts, l lang.Lang, errs map[string]string) sess
 		case err != nil:
 			errs[field] = txtTimeoutSyntax.In(l)
 		case d <= 0 || d > profile.MaxTimeout:
-			errs[field] = txtTimeoutRange.Format(l, profile.MaxTimeout)
+			// "24h", not Go's "24h0m0s": the same words as the wizard's check.
+			errs[field] = txtTimeoutRange.Format(l, strings.TrimSuffix(strings.TrimSuffix(profile.MaxTimeout.String(), "0s"), "0m"))
 		default:
 			return d
 		}
