@@ -32,6 +32,7 @@ cleanup() {
   fi
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
   [ -n "${SMTPPROBE_CONFIG_DIR:-}" ] && rm -rf "$SMTPPROBE_CONFIG_DIR"
+  [ -n "${SMTPPROBE_E2E_SAVE_DIR:-}" ] && rm -rf "$SMTPPROBE_E2E_SAVE_DIR"
   if [ "$rc" -ne 0 ]; then
     echo "e2e: FAILED; last lines of the app log ($log):"
     tail -n 80 "$log" || true
@@ -47,7 +48,10 @@ xvfb_pid=$!
 
 # Settings and profiles go to a throw-away folder, never the user's own.
 SMTPPROBE_CONFIG_DIR=$(mktemp -d)
-export SMTPPROBE_CONFIG_DIR
+# Exports land here instead of behind a native save dialog (test-only hook
+# in app_window.go).
+SMTPPROBE_E2E_SAVE_DIR=$(mktemp -d)
+export SMTPPROBE_CONFIG_DIR SMTPPROBE_E2E_SAVE_DIR
 cd "$root"
 echo "e2e: starting wails dev on display $display (log: $log)"
 DISPLAY="$display" setsid "$WAILS" dev -m -skipbindings -tags "$LINUX_TAGS" -loglevel Info >>"$log" 2>&1 &
