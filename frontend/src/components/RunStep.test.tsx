@@ -8,7 +8,7 @@ vi.mock("../../wailsjs/runtime/runtime", () => ({}));
 import type { RunResult } from "../api/types";
 import { setLang } from "../i18n";
 import { beginSession, finishSession } from "../stores/session";
-import { RunStep } from "./RunStep";
+import { RunStep, distinctCause } from "./RunStep";
 
 const t2 = (en: string, es: string) => ({ en, es });
 
@@ -85,5 +85,14 @@ describe("RunStep", () => {
     act(() => setLang("en"));
     expect(screen.getByText("Recipient rejected")).toBeInTheDocument();
     expect(screen.getByText("Recipient does not exist")).toBeInTheDocument();
+  });
+});
+
+describe("distinctCause", () => {
+  it("drops a cause that only repeats the headline", () => {
+    expect(distinctCause("Accepted for delivery", "Message accepted for delivery")).toBe("");
+    expect(distinctCause("Aceptado para su entrega", "Mensaje aceptado para su entrega.")).toBe("");
+    expect(distinctCause("Recipient rejected", "The mailbox does not exist.")).toBe("The mailbox does not exist.");
+    expect(distinctCause("Recipient rejected", "")).toBe("");
   });
 });

@@ -198,7 +198,7 @@ export function RunStep() {
           <MessageBar key={i} intent={verdictIntent(run.verdict?.severity)} layout="multiline" data-testid="verdict">
             <MessageBarBody>
               <MessageBarTitle>{pick(lang, run.verdict?.title)}</MessageBarTitle>
-              {pick(lang, run.verdict?.cause)}
+              {distinctCause(pick(lang, run.verdict?.title), pick(lang, run.verdict?.cause))}
               {(run.verdict?.actions ?? []).length > 0 && (
                 <ul>
                   {(run.verdict.actions ?? []).slice(0, 3).map((a, j) => (
@@ -298,4 +298,16 @@ export function RunStep() {
       ))}
     </div>
   );
+}
+
+/**
+ * The verdict's cause, unless it only repeats the title (a success headline
+ * is "Accepted for delivery" with the cause "Message accepted for delivery").
+ */
+export function distinctCause(title: string, cause: string): string {
+  const norm = (x: string) => x.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  const t = norm(title);
+  const c = norm(cause);
+  if (!c || c === t || c.endsWith(t) || t.endsWith(c)) return "";
+  return cause;
 }
