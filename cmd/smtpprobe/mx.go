@@ -63,23 +63,6 @@ func (t *timeoutFlag) Set(v string) error {
 	return nil
 }
 
-// parseInterspersed parses flags that may come before or after the
-// positional arguments ("mx fabrikam.com --json" as well as "mx --json
-// fabrikam.com"), which the flag package alone does not allow.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
 func runMX(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var (
 		servers []string
@@ -106,17 +89,11 @@ func runMX(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, txtMXUsage.In(l))
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitcode.OK
-		}
-		return exitcode.Usage
+	pos, parsed, code, ok := parseCommandLine(fs, args, &langStr, stderr)
+	if !ok {
+		return code
 	}
-	if l, err = lang.Parse(langStr); err != nil {
-		fmt.Fprintf(stderr, "smtpprobe mx: %v\n", err)
-		return exitcode.Usage
-	}
+	l = parsed
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, txtMXUsage.In(l))
 		return exitcode.Usage
@@ -124,7 +101,7 @@ func runMX(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	opts := mxlookup.Options{Servers: servers, Timeout: time.Duration(timeout)}
 	res, err := mxlookup.Lookup(ctx, pos[0], opts)
-	code := mxExitCode(res, err)
+	code = mxExitCode(res, err)
 	if asJSON {
 		if werr := writeMXJSON(stdout, res, err, l); werr != nil {
 			fmt.Fprintf(stderr, "smtpprobe mx: writing JSON: %v\n", werr)

@@ -101,17 +101,12 @@ func runProfiles(_ context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, txtProfUsage.In(l))
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitcode.OK
-		}
-		return exitcode.Usage
+	pos, parsed, code, ok := parseCommandLine(fs, args, &langStr, stderr)
+	if !ok {
+		return code
 	}
-	if l, err = lang.Parse(langStr); err != nil {
-		fmt.Fprintf(stderr, "smtpprobe profiles: %v\n", err)
-		return exitcode.Usage
-	}
+	l = parsed
+	var err error
 	opt.l = l
 	if len(pos) == 0 {
 		fmt.Fprintln(stderr, txtProfUsage.In(l))
