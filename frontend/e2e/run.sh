@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser end-to-end harness: starts Xvfb and `wails dev` (the real app with
-# its real Go backend), waits for http://localhost:34115, runs the tests in
+# its real Go backend), waits for http://localhost:34115 (or $E2E_PORT), runs the tests in
 # e2e/ with playwright-core driving Debian's chromium, then stops everything it
 # started by process id. On failure it prints the app's log.
 set -euo pipefail
@@ -11,13 +11,15 @@ artifacts="$here/artifacts"
 mkdir -p "$artifacts"
 log="$artifacts/app.log"
 : >"$log"
-url="http://localhost:34115"
+# E2E_PORT lets two runs (e.g. on two checkouts) share one machine.
+port=${E2E_PORT:-34115}
+url="http://localhost:$port"
 startup_timeout=${E2E_STARTUP_TIMEOUT:-600}
 
 command -v Xvfb >/dev/null || { echo "e2e: Xvfb is missing (make setup installs it)"; exit 1; }
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || { echo "e2e: chromium is missing (make setup installs it)"; exit 1; }
-if (exec 3<>/dev/tcp/127.0.0.1/34115) 2>/dev/null; then
-  echo "e2e: port 34115 is already in use; stop the other 'wails dev' first"; exit 1
+if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+  echo "e2e: port $port is already in use; stop the other 'wails dev' or set E2E_PORT"; exit 1
 fi
 
 xvfb_pid=""
@@ -54,7 +56,7 @@ SMTPPROBE_E2E_SAVE_DIR=$(mktemp -d)
 export SMTPPROBE_CONFIG_DIR SMTPPROBE_E2E_SAVE_DIR
 cd "$root"
 echo "e2e: starting wails dev on display $display (log: $log)"
-DISPLAY="$display" setsid "$WAILS" dev -m -skipbindings -tags "$LINUX_TAGS" -loglevel Info >>"$log" 2>&1 &
+DISPLAY="$display" setsid "$WAILS" dev -m -skipbindings -tags "$LINUX_TAGS" -devserver "localhost:$port" -loglevel Info >>"$log" 2>&1 &
 dev_pid=$!
 
 deadline=$((SECONDS + startup_timeout))
@@ -66,4 +68,6 @@ done
 echo "e2e: app is up at $url after ${SECONDS}s"
 
 cd "$root/frontend"
-E2E_URL="$url" E2E_ARTIFACTS="$artifacts" node --test --test-concurrency=1 --test-timeout=300000 e2e/
+# E2E_TESTS picks files (e.g. "e2e/transcript.test.mjs"); all of e2e/ by default.
+# shellcheck disable=SC2086
+E2E_URL="$url" E2E_ARTIFACTS="$artifacts" node --test --test-concurrency=1 --test-timeout=300000 ${E2E_TESTS:-e2e/}
