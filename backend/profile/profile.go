@@ -31,6 +31,8 @@ const (
 	MaxText = 998 // RFC 5322 §2.1.1 line limit, so any field fits a header line
 	// MaxDescription is the longest description.
 	MaxDescription = 4096
+	// MaxPath is the longest file path (the CA file) a profile may hold.
+	MaxPath = 4096
 	// MaxTimeout is the longest timeout accepted.
 	MaxTimeout = 24 * time.Hour
 )
@@ -79,6 +81,15 @@ type Target struct {
 	TLS       TLSMode `json:"tls,omitempty"`        // empty: opportunistic
 	DNSServer string  `json:"dns_server,omitempty"` // HOST[:PORT]; empty: the system resolver
 	AllMX     bool    `json:"all_mx,omitempty"`     // run against every MX host
+	// CAFile is a PEM file of authorities trusted in addition to the
+	// system's, for a server whose certificate comes from an internal CA.
+	CAFile string `json:"ca_file,omitempty"`
+	// TLSMin is the lowest TLS version accepted: "1.0" to "1.3"; empty
+	// takes the engine's default (1.2).
+	TLSMin string `json:"tls_min,omitempty"`
+	// InsecureSkipVerify continues when the certificate does not verify
+	// (the failure is still reported).
+	InsecureSkipVerify bool `json:"insecure_skip_verify,omitempty"`
 }
 
 // Envelope is the SMTP envelope (RFC 5321 §2.3.1) and its DSN options
@@ -95,6 +106,11 @@ type DSN struct {
 	Notify []string `json:"notify,omitempty"` // success, failure, delay, or never alone (§4.1)
 	Ret    string   `json:"ret,omitempty"`    // full or hdrs (§4.3)
 	EnvID  string   `json:"envid,omitempty"`  // §4.4
+	// ORCPT sends ORCPT=rfc822;address with each recipient (§4.2).
+	ORCPT bool `json:"orcpt,omitempty"`
+	// Force sends the DSN parameters even when the server does not offer
+	// DSN, to see how it rejects them.
+	Force bool `json:"force_dsn,omitempty"`
 }
 
 // Message is the test message.

@@ -35,6 +35,10 @@ func TestValidate(t *testing.T) {
 		{"dns server ipv6 with port", func(p *Profile) { p.Target.DNSServer = "[2001:db8::53]:53" }, ""},
 		{"dns server bare ipv6", func(p *Profile) { p.Target.DNSServer = "2001:db8::53" }, ""},
 		{"notify never alone RFC 3461 4.1", func(p *Profile) { p.Envelope.DSN.Notify = []string{"never"} }, ""},
+		{"tls and dsn options", func(p *Profile) {
+			p.Target.CAFile, p.Target.TLSMin, p.Target.InsecureSkipVerify = `C:\certs\contoso root.pem`, "1.0", true
+			p.Envelope.DSN.ORCPT, p.Envelope.DSN.Force = true, true
+		}, ""},
 		{"body with CRLF and a lone dot", func(p *Profile) { p.Message.Body = "a\r\n.\r\nb\n" }, ""},
 
 		{"schema", func(p *Profile) { p.Schema = 2 }, "schema"},
@@ -50,6 +54,10 @@ func TestValidate(t *testing.T) {
 		{"host LF injection", func(p *Profile) { p.Target.Host = "mail\nRCPT TO:<x@y>" }, "target.host"},
 		{"port", func(p *Profile) { p.Target.Port = 70000 }, "target.port"},
 		{"tls mode", func(p *Profile) { p.Target.TLS = "ssl" }, "target.tls"},
+		{"tls min unknown", func(p *Profile) { p.Target.TLSMin = "1.4" }, "target.tls_min"},
+		{"tls min ssl", func(p *Profile) { p.Target.TLSMin = "ssl3" }, "target.tls_min"},
+		{"ca file LF", func(p *Profile) { p.Target.CAFile = "ca.pem\nx" }, "target.ca_file"},
+		{"ca file too long", func(p *Profile) { p.Target.CAFile = strings.Repeat("d/", MaxPath) }, "target.ca_file"},
 		{"dns server bad port", func(p *Profile) { p.Target.DNSServer = "ns1:99999" }, "target.dns_server"},
 		{"ehlo with space", func(p *Profile) { p.Envelope.EHLO = "my host" }, "envelope.ehlo"},
 		{"from without @", func(p *Profile) { p.Envelope.From = "admin" }, "envelope.from"},
@@ -148,6 +156,53 @@ func TestDecodeRoundTrip(t *testing.T) {
 	c, cn, cm, db, fd, err := q.Timeouts.Durations()
 	if err != nil || c != 10*time.Second || cn != time.Minute || cm != 30*time.Second || db != 3*time.Minute || fd != 10*time.Minute {
 		t.Errorf("Durations() = %v %v %v %v %v %v", c, cn, cm, db, fd, err)
+	}
+}
+
+// TestOptionalTLSAndDSN checks that the TLS and DSN options added to schema
+// 1 are optional (a file written before them still loads, and saving it
+// again adds nothing) and that a file with them keeps them.
+func TestOptionalTLSAndDSN(t *testing.T) {
+	tests := []struct {
+		file   string
+		target Target
+		dsn    DSN
+	}{
+		{"testdata/schema1.json", Target{Host: "relay.contoso.com", Port: 587, TLS: TLSStartTLS, DNSServer: "[2001:db8::53]:53"},
+			DSN{Notify: []string{"success", "failure"}, Ret: "hdrs", EnvID: "QQ314159"}},
+		{"testdata/schema1_tls_dsn.json", Target{Host: "mail.contoso.com", TLS: TLSStartTLS, CAFile: `C:\ProgramData\Contoso\root-ca.pem`, TLSMin: "1.0", InsecureSkipVerify: true},
+			DSN{Notify: []string{"failure"}, Ret: "full", EnvID: "run-42", ORCPT: true, Force: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data, err := os.ReadFile(tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := decode(data, "x.json", "0123456789abcdef0123456789abcdef")
+			if err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if !reflect.DeepEqual(p.Target, tt.target) || !reflect.DeepEqual(p.Envelope.DSN, tt.dsn) {
+				t.Fatalf("decoded target %+v dsn %+v, want %+v %+v", p.Target, p.Envelope.DSN, tt.target, tt.dsn)
+			}
+			out, err := encode(&p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, key := range []string{"ca_file", "tls_min", "insecure_skip_verify", "orcpt", "force_dsn"} {
+				if got, want := strings.Contains(string(out), `"`+key+`"`), strings.Contains(string(data), `"`+key+`"`); got != want {
+					t.Errorf("encoded file has %q: %v, the original: %v", key, got, want)
+				}
+			}
+			q, err := decode(out, "x.json", p.ID)
+			if err != nil {
+				t.Fatalf("decode(encode): %v", err)
+			}
+			if !reflect.DeepEqual(p, q) {
+				t.Errorf("round trip changed the profile:\n%+v\n%+v", p, q)
+			}
+		})
 	}
 }
 

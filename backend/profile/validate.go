@@ -37,6 +37,7 @@ var (
 	msgDurationRng = lang.Text{EN: "must be more than 0 and at most %s", ES: "debe ser mayor que 0 y como máximo %s"}
 	msgNoRcpt      = lang.Text{EN: "at least one recipient is needed to go past MAIL", ES: "se necesita al menos un destinatario para ir más allá de MAIL"}
 	msgEHLO        = lang.Text{EN: "%q is not a domain name or address literal", ES: "%q no es un nombre de dominio ni un literal de dirección"}
+	msgTLSMin      = lang.Text{EN: "%q is not a TLS version: use 1.0, 1.1, 1.2 or 1.3", ES: "%q no es una versión de TLS: use 1.0, 1.1, 1.2 o 1.3"}
 	msgTimes       = lang.Text{EN: "is before the creation time", ES: "es anterior a la fecha de creación"}
 )
 
@@ -123,6 +124,16 @@ func (p *Profile) validateTarget(v *validator) {
 	case "", TLSNone, TLSOpportunistic, TLSStartTLS, TLSImplicit:
 	default:
 		v.add("target.tls", msgOneOf, string(t.TLS), "none, opportunistic, starttls, implicit")
+	}
+	// The file itself is read when the session starts: it may live on a
+	// share that is not mounted yet when the profile is saved.
+	if t.CAFile != "" {
+		v.line("target.ca_file", t.CAFile, MaxPath)
+	}
+	switch t.TLSMin {
+	case "", "1.0", "1.1", "1.2", "1.3":
+	default:
+		v.add("target.tls_min", msgTLSMin, t.TLSMin)
 	}
 	if t.DNSServer != "" && v.line("target.dns_server", t.DNSServer, 261) && !looksLikeHostPort(t.DNSServer) {
 		v.add("target.dns_server", msgHostName, t.DNSServer)
