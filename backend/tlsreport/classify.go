@@ -50,12 +50,12 @@ var texts = map[Kind]lang.Text{
 		ES: "El certificado del servidor todavía no es válido (su fecha de inicio está en el futuro). Revise el reloj del servidor y de este equipo, o espere a que el certificado entre en vigor.",
 	},
 	KindSelfSigned: {
-		EN: "The server presents a self-signed certificate, which no other server will trust. Install a certificate from a public authority for the SMTP service, or, for an internal test, trust it explicitly with --ca-file.",
-		ES: "El servidor presenta un certificado autofirmado, en el que ningún otro servidor confiará. Instale para el servicio SMTP un certificado de una entidad pública o, para una prueba interna, confíe en él explícitamente con --ca-file.",
+		EN: "The server presents a self-signed certificate, which no other server will trust. Install a certificate from a public authority for the SMTP service, or, for an internal test, trust it explicitly: give the certificate in the CA certificate file field (--ca-file on the command line).",
+		ES: "El servidor presenta un certificado autofirmado, en el que ningún otro servidor confiará. Instale para el servicio SMTP un certificado de una entidad pública o, para una prueba interna, confíe en él explícitamente: indique el certificado en el campo Archivo de certificado de CA (--ca-file en la línea de comandos).",
 	},
 	KindUnknownAuthority: {
-		EN: "The server's certificate was issued by an authority this computer does not trust. If it comes from your internal CA, pass that CA's certificate with --ca-file; for mail from the Internet, use a certificate from a public authority.",
-		ES: "El certificado del servidor fue emitido por una entidad en la que este equipo no confía. Si procede de su CA interna, indique el certificado de esa CA con --ca-file; para correo desde Internet, use un certificado de una entidad pública.",
+		EN: "The server's certificate was issued by an authority this computer does not trust. If it comes from your internal CA, give that CA's certificate in the CA certificate file field (--ca-file on the command line); for mail from the Internet, use a certificate from a public authority.",
+		ES: "El certificado del servidor fue emitido por una entidad en la que este equipo no confía. Si procede de su CA interna, indique el certificado de esa CA en el campo Archivo de certificado de CA (--ca-file en la línea de comandos); para correo desde Internet, use un certificado de una entidad pública.",
 	},
 	KindIncompleteChain: {
 		EN: "The server sent its certificate without the intermediate certificate that links it to a trusted authority (incomplete chain). Install the intermediate certificates from your certificate provider on the server. Some clients fetch the missing certificate themselves, but many mail servers do not.",
