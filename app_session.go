@@ -76,6 +76,18 @@ type TestRequest struct {
 	InsecureSkipVerify bool `json:"insecure_skip_verify"`
 	// AllowPlaintextAuth lets AUTH go over a connection without TLS.
 	AllowPlaintextAuth bool `json:"allow_plaintext_auth"`
+	// CAFile is a PEM file of authorities trusted besides the system's;
+	// the engine reads and checks it before connecting.
+	CAFile string `json:"ca_file"`
+	// TLSMin is the lowest TLS version accepted ("1.0" to "1.3"; "" is
+	// the engine's default, 1.2).
+	TLSMin string `json:"tls_min"`
+	// Ret ("full" or "hdrs"), EnvID, ORCPT and ForceDSN are the DSN
+	// options of RFC 3461 next to Notify.
+	Ret      string `json:"ret"`
+	EnvID    string `json:"envid"`
+	ORCPT    bool   `json:"orcpt"`
+	ForceDSN bool   `json:"force_dsn"`
 }
 
 // EntryDTO is one transcript line as the live pane shows it.
@@ -318,6 +330,10 @@ func wizardField(f string) string {
 		return "password"
 	case "auth-mech":
 		return "authMech"
+	case "ca-file":
+		return "caFile"
+	case "tls-min":
+		return "tlsMin"
 	}
 	if strings.HasPrefix(strings.ToLower(f), "header") {
 		return "headers"
@@ -340,6 +356,10 @@ func buildOptions(req TestRequest, l lang.Lang) (session.Options, map[string]str
 		Lang:       l,
 		Pipelining: req.Pipelining,
 		Chunking:   req.Chunking,
+		Ret:        strings.ToLower(strings.TrimSpace(req.Ret)),
+		EnvID:      strings.TrimSpace(req.EnvID),
+		ORCPT:      req.ORCPT,
+		ForceDSN:   req.ForceDSN,
 	}
 	o.Timeouts = parseTimeouts(req.Timeouts, l, errs)
 	for _, t := range req.To {
@@ -374,7 +394,17 @@ func buildOptions(req TestRequest, l lang.Lang) (session.Options, map[string]str
 		errs["mode"] = "unknown destination mode " + strconv.Quote(req.Mode)
 	}
 	o.TLS = session.TLSMode(req.TLS)
+	// The profile's rule for ENVID, so a run that passes can be saved: the
+	// characters xtext sends as they are (RFC 3461 §4.4), what the admin
+	// typed is what the server sees in its DSN.
+	if strings.IndexFunc(o.EnvID, func(r rune) bool { return r <= ' ' || r > '~' || r == '+' || r == '=' }) >= 0 {
+		errs["envid"] = txtEnvID.In(l)
+	} else if len(o.EnvID) > session.MaxEnvID {
+		errs["envid"] = txtEnvIDLong.Format(l, session.MaxEnvID)
+	}
 	o.InsecureSkipVerify = req.InsecureSkipVerify
+	o.CAFile = strings.TrimSpace(req.CAFile)
+	o.TLSMin = strings.TrimSpace(req.TLSMin)
 	if req.AuthMech != "" {
 		o.AuthMech = strings.ToLower(req.AuthMech)
 		o.AuthUser = strings.TrimSpace(req.AuthUser)
@@ -388,6 +418,11 @@ func buildOptions(req TestRequest, l lang.Lang) (session.Options, map[string]str
 }
 
 var (
+	txtEnvID = lang.Text{
+		EN: "Use printable ASCII without spaces, '+' or '=' (RFC 3461 §4.4).",
+		ES: "Use ASCII imprimible sin espacios, '+' ni '=' (RFC 3461 §4.4).",
+	}
+	txtEnvIDLong     = lang.Text{EN: "Use at most %d characters.", ES: "Use %d caracteres como mucho."}
 	txtTimeoutSyntax = lang.Text{
 		EN: "Write a duration such as 30s, 2m or 1m30s.",
 		ES: "Escriba una duración como 30s, 2m o 1m30s.",
@@ -484,10 +519,11 @@ type streamer struct {
 	start time.Time
 
 	mu      sync.Mutex
-	entries []EntryDTO
+	entries []pendingEntry
 	steps   []pendingStep
 	index   map[[2]int]int // (host, step ID) -> position in the host's list
 	count   map[int]int    // host -> steps seen
+	names   map[int]string // host -> its name, from its first step
 	done    chan struct{}
 	stopped chan struct{}
 }
@@ -495,14 +531,21 @@ type streamer struct {
 func newStreamer(emit EmitFunc, id string, start time.Time) *streamer {
 	return &streamer{
 		emit: emit, id: id, start: start,
-		index: map[[2]int]int{}, count: map[int]int{},
+		index: map[[2]int]int{}, count: map[int]int{}, names: map[int]string{},
 		done: make(chan struct{}), stopped: make(chan struct{}),
 	}
 }
 
+// hostKey names host h of an "every MX" run in events: its host name once
+// a step has said it (the first step of a host does, so the live grid
+// shows names, the same keys as the final result), "#1", "#2" before.
+// Called with mu held.
 func (s *streamer) hostKey(h int) string {
 	if h < 0 {
 		return ""
+	}
+	if n := s.names[h]; n != "" {
+		return n
 	}
 	return "#" + strconv.Itoa(h+1)
 }
@@ -510,13 +553,16 @@ func (s *streamer) hostKey(h int) string {
 // entry and step run on engine goroutines: they only append under a lock.
 func (s *streamer) entry(h int, e transcript.Entry) {
 	s.mu.Lock()
-	s.entries = append(s.entries, entryDTO(e, s.hostKey(h)))
+	s.entries = append(s.entries, pendingEntry{host: h, entry: e})
 	s.mu.Unlock()
 }
 
 func (s *streamer) step(h int, st session.Step) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if h >= 0 && st.Host != "" && s.names[h] == "" {
+		s.names[h] = st.Host
+	}
 	key := [2]int{h, st.ID}
 	i, ok := s.index[key]
 	if !ok {
@@ -525,6 +571,16 @@ func (s *streamer) step(h int, st session.Step) {
 		s.index[key] = i
 	}
 	s.steps = append(s.steps, pendingStep{host: s.hostKey(h), index: i, step: st})
+}
+
+// pendingEntry is a transcript line waiting for the next flush. Its host is
+// named at the flush, and the lines a host writes before its first step
+// (the "host 1 of 2" note, "Connecting to") wait for that step, so every
+// streamed line carries the host's name; the last flush sends whatever is
+// left, under "#n" if a host never had a step.
+type pendingEntry struct {
+	host  int
+	entry transcript.Entry
 }
 
 // pendingStep is a step change waiting for the next flush.
@@ -542,18 +598,26 @@ func (s *streamer) run() {
 	for {
 		select {
 		case <-t.C:
-			s.flush()
+			s.flush(false)
 		case <-s.done:
-			s.flush()
+			s.flush(true)
 			return
 		}
 	}
 }
 
-func (s *streamer) flush() {
+func (s *streamer) flush(last bool) {
 	s.mu.Lock()
-	entries, steps := s.entries, s.steps
+	pending, steps := s.entries, s.steps
 	s.entries, s.steps = nil, nil
+	entries := make([]EntryDTO, 0, len(pending))
+	for _, p := range pending {
+		if !last && p.host >= 0 && s.names[p.host] == "" {
+			s.entries = append(s.entries, p)
+			continue
+		}
+		entries = append(entries, entryDTO(p.entry, s.hostKey(p.host)))
+	}
 	s.mu.Unlock()
 	if len(entries) > 0 {
 		s.emit("session:"+s.id+":entries", entries)

@@ -287,7 +287,7 @@ func TestStartTestEveryMX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dns.Close()
-	a, _ := newTestApp(t)
+	a, rec := newTestApp(t)
 	req := baseRequest("", port)
 	req.Mode = "all"
 	req.Domain = "contoso.test"
@@ -309,6 +309,22 @@ func TestStartTestEveryMX(t *testing.T) {
 	}
 	if n := len(r.Connections()); n != 2 {
 		t.Errorf("receiver saw %d connections, want 2", n)
+	}
+	// The live events name each host from its first step on, so the grid
+	// shows names while the run goes, with the same keys as the result.
+	entries, steps, _ := streamed(t, rec, "s-all")
+	live := map[string]int{}
+	for _, ev := range steps {
+		live[ev.Host]++
+	}
+	if live["mx1.contoso.test"] == 0 || live["mx2.contoso.test"] == 0 || len(live) != 3 { // "" is the shared resolve step
+		t.Errorf("step events per host = %v", live)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Host, "#") {
+			t.Errorf("a streamed line is keyed %q: %q", e.Host, e.Text)
+			break
+		}
 	}
 }
 

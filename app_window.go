@@ -104,6 +104,9 @@ func (d wailsDialogs) SaveFile(title, defaultName, pattern string) (string, erro
 }
 
 func (d wailsDialogs) OpenFile(title, pattern string) (string, error) {
+	if p, ok := openFileHook(); ok {
+		return p, nil
+	}
 	return runtime.OpenFileDialog(d.app.ctx, runtime.OpenDialogOptions{
 		Title:   title,
 		Filters: []runtime.FileFilter{{DisplayName: pattern, Pattern: pattern}},
