@@ -256,6 +256,21 @@ func profileFlags(p profile.Profile) []flagValue {
 	if p.Envelope.DSN.EnvID != "" {
 		add("envid", p.Envelope.DSN.EnvID)
 	}
+	if p.Envelope.DSN.ORCPT {
+		add("orcpt", "true")
+	}
+	if p.Envelope.DSN.Force {
+		add("force-dsn", "true")
+	}
+	if p.Target.CAFile != "" {
+		add("ca-file", p.Target.CAFile)
+	}
+	if p.Target.TLSMin != "" {
+		add("tls-min", p.Target.TLSMin)
+	}
+	if p.Target.InsecureSkipVerify {
+		add("insecure-skip-verify", "true")
+	}
 	if p.Message.Subject != "" {
 		add("subject", p.Message.Subject)
 	}
@@ -366,6 +381,11 @@ func (x *sendExtras) save(l lang.Lang, body string, stderr io.Writer) string {
 	}
 	p.Envelope.DSN.Ret = strings.ToLower(str("ret"))
 	p.Envelope.DSN.EnvID = str("envid")
+	p.Envelope.DSN.ORCPT = str("orcpt") == "true"
+	p.Envelope.DSN.Force = str("force-dsn") == "true"
+	p.Target.CAFile = str("ca-file")
+	p.Target.TLSMin = str("tls-min")
+	p.Target.InsecureSkipVerify = str("insecure-skip-verify") == "true"
 	p.Message.Subject = str("subject")
 	p.Message.Body = body
 	for _, h := range list("header") {
