@@ -687,6 +687,12 @@ export namespace main {
 	    profile_id: string;
 	    insecure_skip_verify: boolean;
 	    allow_plaintext_auth: boolean;
+	    ca_file: string;
+	    tls_min: string;
+	    ret: string;
+	    envid: string;
+	    orcpt: boolean;
+	    force_dsn: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new TestRequest(source);
@@ -718,6 +724,12 @@ export namespace main {
 	        this.profile_id = source["profile_id"];
 	        this.insecure_skip_verify = source["insecure_skip_verify"];
 	        this.allow_plaintext_auth = source["allow_plaintext_auth"];
+	        this.ca_file = source["ca_file"];
+	        this.tls_min = source["tls_min"];
+	        this.ret = source["ret"];
+	        this.envid = source["envid"];
+	        this.orcpt = source["orcpt"];
+	        this.force_dsn = source["force_dsn"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -763,6 +775,8 @@ export namespace profile {
 	    notify?: string[];
 	    ret?: string;
 	    envid?: string;
+	    orcpt?: boolean;
+	    force_dsn?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new DSN(source);
@@ -773,6 +787,8 @@ export namespace profile {
 	        this.notify = source["notify"];
 	        this.ret = source["ret"];
 	        this.envid = source["envid"];
+	        this.orcpt = source["orcpt"];
+	        this.force_dsn = source["force_dsn"];
 	    }
 	}
 	export class Envelope {
@@ -886,6 +902,9 @@ export namespace profile {
 	    tls?: string;
 	    dns_server?: string;
 	    all_mx?: boolean;
+	    ca_file?: string;
+	    tls_min?: string;
+	    insecure_skip_verify?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Target(source);
@@ -899,6 +918,9 @@ export namespace profile {
 	        this.tls = source["tls"];
 	        this.dns_server = source["dns_server"];
 	        this.all_mx = source["all_mx"];
+	        this.ca_file = source["ca_file"];
+	        this.tls_min = source["tls_min"];
+	        this.insecure_skip_verify = source["insecure_skip_verify"];
 	    }
 	}
 	export class Profile {

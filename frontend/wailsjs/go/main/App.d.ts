@@ -29,7 +29,11 @@ export function ListProfiles():Promise<Array<main.ProfileEntry>>;
 
 export function LookupMX(arg1:main.MXRequest):Promise<main.MXResult>;
 
+export function PickCAFile():Promise<string>;
+
 export function ReceiverState():Promise<main.ReceiverStatus>;
+
+export function SaveCertificate(arg1:string,arg2:number):Promise<string>;
 
 export function SaveProfile(arg1:profile.Profile,arg2:string):Promise<main.SavedProfile>;
 

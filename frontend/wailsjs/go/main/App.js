@@ -54,8 +54,16 @@ export function LookupMX(arg1) {
   return window['go']['main']['App']['LookupMX'](arg1);
 }
 
+export function PickCAFile() {
+  return window['go']['main']['App']['PickCAFile']();
+}
+
 export function ReceiverState() {
   return window['go']['main']['App']['ReceiverState']();
+}
+
+export function SaveCertificate(arg1, arg2) {
+  return window['go']['main']['App']['SaveCertificate'](arg1, arg2);
 }
 
 export function SaveProfile(arg1, arg2) {
