@@ -45,5 +45,9 @@ export const backend = {
   copyAsSwaks: (p: Profile): Promise<string> => App.CopyAsSwaks(p),
   copyAsTelnet: (p: Profile, lang: string): Promise<string> => App.CopyAsTelnet(p, lang),
   copyText: (text: string): Promise<boolean> => ClipboardSetText(text),
+  /** The native open dialog for the CA file; "" when cancelled. */
+  pickCAFile: (): Promise<string> => App.PickCAFile(),
+  /** Saves the chain run host of session id presented as PEM; the path, or "" when cancelled. */
+  saveCertificate: (sessionID: string, host: number): Promise<string> => App.SaveCertificate(sessionID, host),
   on: (event: string, cb: (...data: unknown[]) => void): (() => void) => EventsOn(event, cb),
 };

@@ -1,5 +1,6 @@
 import {
   Badge,
+  Button,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
@@ -7,6 +8,9 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
+import { ArrowDownloadRegular } from "@fluentui/react-icons";
+import { useState } from "react";
+import { backend, errorText } from "../api/backend";
 import type { TLSReport } from "../api/types";
 import { langStore, useT } from "../i18n";
 import { useStore } from "../stores/createStore";
@@ -26,14 +30,38 @@ const useStyles = makeStyles({
   dt: { fontWeight: tokens.fontWeightSemibold, color: tokens.colorNeutralForeground2 },
   dd: { margin: 0, overflowWrap: "anywhere", fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   certTitle: { fontWeight: tokens.fontWeightSemibold, marginTop: tokens.spacingVerticalS },
+  save: { marginLeft: "auto" },
 });
 
-/** The certificate panel: TLS version, cipher, the chain (leaf first) and the problem in plain words. */
-export function CertificatePanel({ report, host }: { report: TLSReport; host?: string }) {
+/**
+ * The certificate panel: TLS version, cipher, the chain (leaf first), the
+ * problem in plain words and "Save certificate…" (the chain as PEM, written
+ * in Go from the result of session sessionId, run hostIndex).
+ */
+export function CertificatePanel({
+  report,
+  host,
+  sessionId = "",
+  hostIndex = 0,
+}: {
+  report: TLSReport;
+  host?: string;
+  sessionId?: string;
+  hostIndex?: number;
+}) {
   const t = useT();
   const s = useStyles();
   const lang = useStore(langStore);
   const chain = report.chain ?? [];
+  const [saved, setSaved] = useState<{ ok: boolean; text: string } | null>(null);
+  const save = async () => {
+    try {
+      const path = await backend.saveCertificate(sessionId, hostIndex);
+      setSaved(path ? { ok: true, text: t("cert.saved", { path }) } : null);
+    } catch (e) {
+      setSaved({ ok: false, text: errorText(e) });
+    }
+  };
   const date = (v: string) => (v ? new Date(v).toLocaleDateString(lang) : "");
   return (
     <section className={s.root} aria-label={t("cert.title")} data-testid="cert-panel">
@@ -45,7 +73,24 @@ export function CertificatePanel({ report, host }: { report: TLSReport; host?: s
           <Badge color="danger" data-testid="cert-unverified">{t("cert.unverified")}</Badge>
         )}
         {report.skip_verify && <Badge color="warning">{t("cert.skipped")}</Badge>}
+        {sessionId && chain.length > 0 && (
+          <Button
+            className={s.save}
+            size="small"
+            icon={<ArrowDownloadRegular />}
+            onClick={() => void save()}
+            aria-label={t("cert.saveLabel")}
+            data-testid="cert-save"
+          >
+            {t("cert.save")}
+          </Button>
+        )}
       </div>
+      {saved && (
+        <MessageBar intent={saved.ok ? "success" : "error"} layout="multiline" data-testid={saved.ok ? "cert-saved" : "cert-save-error"}>
+          <MessageBarBody>{saved.text}</MessageBarBody>
+        </MessageBar>
+      )}
       <Text>
         {[report.version, report.cipher_suite].filter(Boolean).join(" · ")}
         {report.server_name ? ` · ${t("cert.checkedAgainst", { name: report.server_name })}` : ""}

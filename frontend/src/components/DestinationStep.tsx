@@ -1,4 +1,8 @@
 import {
+  Accordion,
+  AccordionHeader,
+  AccordionItem,
+  AccordionPanel,
   Checkbox,
   Badge,
   Button,
@@ -20,10 +24,12 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { SearchRegular } from "@fluentui/react-icons";
+import { FolderOpenRegular, SearchRegular } from "@fluentui/react-icons";
+import { useState } from "react";
+import { backend, errorText } from "../api/backend";
 import { useT } from "../i18n";
 import { useStore } from "../stores/createStore";
-import { formStore, setField, validateStep, type TLSMode, type TargetMode } from "../stores/form";
+import { formStore, setField, validateStep, TLS_MIN_VERSIONS, type TLSMin, type TLSMode, type TargetMode } from "../stores/form";
 import { lookupMX, mxStore } from "../stores/mx";
 import { TextField, useTouched } from "./Fields";
 
@@ -36,6 +42,7 @@ const useStyles = makeStyles({
   mono: { fontFamily: "Consolas, 'Cascadia Mono', 'DejaVu Sans Mono', monospace", fontSize: "12px", paddingRight: tokens.spacingHorizontalM, wordBreak: "break-all" },
   notes: { display: "flex", gap: tokens.spacingHorizontalXS, flexWrap: "wrap" },
   small: { maxWidth: "140px" },
+  warn: { marginLeft: tokens.spacingHorizontalXXL },
 });
 
 /** Step 1: where the test goes, by MX lookup or a typed server, and how TLS is used. */
@@ -52,6 +59,21 @@ export function DestinationStep({ showAll }: { showAll: boolean }) {
     touch("domain");
     if (!errors.domain && !errors.dnsServer) void lookupMX(form.domain, form.dnsServer);
   };
+
+  const [advanced, setAdvanced] = useState(false);
+  const [pickError, setPickError] = useState("");
+  // Open by itself when a loaded profile set something inside, or Next found an error there.
+  const advancedOpen = advanced || form.caFile !== "" || form.tlsMin !== "" || (showAll && Boolean(errors.caFile));
+  const browse = async () => {
+    setPickError("");
+    try {
+      const path = await backend.pickCAFile();
+      if (path) setField("caFile", path);
+    } catch (e) {
+      setPickError(errorText(e));
+    }
+  };
+  const tlsMinLabel = (v: TLSMin) => (v === "" ? t("dest.tlsMin.default") : `TLS ${v}`);
 
   const tlsLabels: Record<TLSMode, string> = {
     opportunistic: t("dest.tls.opportunistic"),
@@ -225,12 +247,74 @@ export function DestinationStep({ showAll }: { showAll: boolean }) {
         </Field>
       </div>
       {form.tls !== "none" && (
-        <Checkbox
-          data-testid="field-insecureSkipVerify"
-          checked={form.insecureSkipVerify}
-          onChange={(_, d) => setField("insecureSkipVerify", d.checked === true)}
-          label={t("dest.tls.skipVerify")}
-        />
+        <>
+          <Checkbox
+            data-testid="field-insecureSkipVerify"
+            checked={form.insecureSkipVerify}
+            onChange={(_, d) => setField("insecureSkipVerify", d.checked === true)}
+            label={t("dest.tls.skipVerify")}
+            aria-describedby={form.insecureSkipVerify ? "skip-verify-warning" : undefined}
+          />
+          {form.insecureSkipVerify && (
+            <MessageBar intent="warning" layout="multiline" className={s.warn} data-testid="skip-verify-warning">
+              <MessageBarBody id="skip-verify-warning">{t("dest.tls.skipVerify.warning")}</MessageBarBody>
+            </MessageBar>
+          )}
+          <Accordion
+            collapsible
+            openItems={advancedOpen ? ["tls"] : []}
+            onToggle={(_, d) => setAdvanced(d.openItems.includes("tls"))}
+          >
+            <AccordionItem value="tls">
+              <AccordionHeader data-testid="tls-advanced-toggle">{t("dest.tlsAdvanced")}</AccordionHeader>
+              <AccordionPanel>
+                <div className={s.col} data-testid="tls-advanced-panel">
+                  <div className={s.row}>
+                    <TextField
+                      className={s.grow}
+                      id="caFile"
+                      label={t("dest.caFile")}
+                      hint={t("dest.caFile.hint")}
+                      value={form.caFile}
+                      onChange={(v) => setField("caFile", v)}
+                      error={errors.caFile}
+                      show={show("caFile")}
+                      onBlur={() => touch("caFile")}
+                      placeholder={"C:\\certs\\contoso-root-ca.pem"}
+                    />
+                    <Button
+                      icon={<FolderOpenRegular />}
+                      onClick={() => void browse()}
+                      aria-label={t("dest.caFile.browseLabel")}
+                      data-testid="browse-caFile"
+                    >
+                      {t("dest.caFile.browse")}
+                    </Button>
+                  </div>
+                  {pickError && (
+                    <MessageBar intent="error" layout="multiline" data-testid="caFile-error">
+                      <MessageBarBody>{pickError}</MessageBarBody>
+                    </MessageBar>
+                  )}
+                  <Field label={t("dest.tlsMin")} hint={t("dest.tlsMin.hint")} className={s.grow}>
+                    <Dropdown
+                      data-testid="field-tlsMin"
+                      value={tlsMinLabel(form.tlsMin)}
+                      selectedOptions={[form.tlsMin]}
+                      onOptionSelect={(_, d) => setField("tlsMin", (d.optionValue ?? "") as TLSMin)}
+                    >
+                      {TLS_MIN_VERSIONS.map((v) => (
+                        <Option key={v || "default"} value={v} text={tlsMinLabel(v)}>
+                          {tlsMinLabel(v)}
+                        </Option>
+                      ))}
+                    </Dropdown>
+                  </Field>
+                </div>
+              </AccordionPanel>
+            </AccordionItem>
+          </Accordion>
+        </>
       )}
     </div>
   );

@@ -11,7 +11,7 @@ import {
 import { useT } from "../i18n";
 import { splitRecipients } from "../lib/validation";
 import { useStore } from "../stores/createStore";
-import { formStore, setField, validateStep, type Notify } from "../stores/form";
+import { formStore, setField, validateStep, type Notify, type Ret } from "../stores/form";
 import { TextField, useTouched } from "./Fields";
 
 const useStyles = makeStyles({
@@ -34,6 +34,11 @@ const useStyles = makeStyles({
 });
 
 const MECHS = ["", "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"];
+const RETS: { value: Ret; key: "env.ret.default" | "env.ret.full" | "env.ret.hdrs" }[] = [
+  { value: "", key: "env.ret.default" },
+  { value: "full", key: "env.ret.full" },
+  { value: "hdrs", key: "env.ret.hdrs" },
+];
 
 /** Step 2: the SMTP envelope (EHLO, MAIL FROM, RCPT TO with DSN) and authentication. */
 export function EnvelopeStep({ showAll, defaultEHLO }: { showAll: boolean; defaultEHLO: string }) {
@@ -115,6 +120,52 @@ export function EnvelopeStep({ showAll, defaultEHLO }: { showAll: boolean; defau
             {t(errors.notify)}
           </Text>
         )}
+      </fieldset>
+      <fieldset className={s.group} data-testid="dsn-options">
+        <legend className={s.legend}>{t("env.dsn.more")}</legend>
+        <div className={s.grid}>
+          <Field label={t("env.ret")}>
+            <Dropdown
+              data-testid="field-ret"
+              value={t(RETS.find((r) => r.value === form.ret)?.key ?? "env.ret.default")}
+              selectedOptions={[form.ret]}
+              onOptionSelect={(_, d) => setField("ret", (d.optionValue ?? "") as Ret)}
+            >
+              {RETS.map((r) => (
+                <Option key={r.value || "none"} value={r.value} text={t(r.key)}>
+                  {t(r.key)}
+                </Option>
+              ))}
+            </Dropdown>
+          </Field>
+          <TextField
+            id="envid"
+            label={t("env.envid")}
+            hint={t("env.envid.hint")}
+            value={form.envid}
+            onChange={(v) => setField("envid", v)}
+            error={errors.envid}
+            show={show("envid")}
+            onBlur={() => touch("envid")}
+            placeholder="QQ314159"
+          />
+        </div>
+        <Checkbox
+          data-testid="field-orcpt"
+          label={t("env.orcpt")}
+          checked={form.orcpt}
+          onChange={(_, d) => setField("orcpt", d.checked === true)}
+        />
+        <Checkbox
+          data-testid="field-forceDsn"
+          label={t("env.forceDsn")}
+          checked={form.forceDsn}
+          onChange={(_, d) => setField("forceDsn", d.checked === true)}
+          aria-describedby="force-dsn-hint"
+        />
+        <Text id="force-dsn-hint" size={200} className={s.hint}>
+          {t("env.forceDsn.hint")}
+        </Text>
       </fieldset>
       <fieldset className={s.group}>
         <legend className={s.legend}>{t("env.auth")}</legend>

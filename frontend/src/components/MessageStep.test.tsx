@@ -28,7 +28,13 @@ describe("MessageStep advanced options", () => {
     expect(screen.getByTestId("field-timeoutFinalDot")).toHaveAttribute("placeholder", "10m");
     fireEvent.click(screen.getByLabelText(/Chunking/));
     expect(formStore.get().form.chunking).toBe(true);
+    // Pipelining is the default; lock-step, like telnet, is the opt-in.
+    expect(formStore.get().form.pipelining).toBe(true);
+    const lockstep = screen.getByLabelText(/one command at a time, like telnet/);
+    expect(lockstep).not.toBeChecked();
+    fireEvent.click(lockstep);
     expect(formStore.get().form.pipelining).toBe(false);
+    expect(lockstep).toBeChecked();
   });
 
   it("validate a duration as the user types, in Spanish", () => {

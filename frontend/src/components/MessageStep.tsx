@@ -166,10 +166,10 @@ export function MessageStep({ showAll }: { showAll: boolean }) {
                 </div>
               </Field>
               <Checkbox
-                data-testid="field-pipelining"
-                checked={form.pipelining}
-                onChange={(_, d) => setField("pipelining", d.checked === true)}
-                label={t("msg.pipelining")}
+                data-testid="field-lockstep"
+                checked={!form.pipelining}
+                onChange={(_, d) => setField("pipelining", d.checked !== true)}
+                label={t("msg.lockstep")}
               />
               <Checkbox
                 data-testid="field-chunking"

@@ -126,8 +126,18 @@ function Waterfall({ steps }: { steps: StepRow[] }) {
   );
 }
 
+/**
+ * How a host of an "every MX" run is shown: its name as soon as its first
+ * step names it (Go keys the live events by host name), with the address
+ * once the result says which one was used.
+ */
+export function hostTitle(h: string, runs: { host: string; ip: string }[] | undefined): string {
+  const ip = runs?.find((r) => r.host === h)?.ip;
+  return ip && ip !== h ? `${h} (${ip})` : h;
+}
+
 /** The host × step grid of an "every MX" run. */
-function HostGrid({ hosts, steps }: { hosts: string[]; steps: Record<string, StepRow[]> }) {
+function HostGrid({ hosts, steps, runs }: { hosts: string[]; steps: Record<string, StepRow[]>; runs?: { host: string; ip: string }[] }) {
   const t = useT();
   const names: string[] = [];
   for (const h of hosts) for (const st of steps[h] ?? []) if (!names.includes(st.name)) names.push(st.name);
@@ -144,7 +154,7 @@ function HostGrid({ hosts, steps }: { hosts: string[]; steps: Record<string, Ste
       <TableBody>
         {hosts.map((h) => (
           <TableRow key={h}>
-            <TableCell style={{ whiteSpace: "nowrap", paddingRight: 12 }}>{h}</TableCell>
+            <TableCell style={{ whiteSpace: "nowrap", paddingRight: 12 }}>{hostTitle(h, runs)}</TableCell>
             {names.map((n) => {
               const row = (steps[h] ?? []).filter((x) => x.name === n);
               const worst = row.find((x) => x.status === "failed") ?? row.find((x) => x.status === "warning") ?? row[0];
@@ -210,12 +220,20 @@ export function RunStep() {
           </MessageBar>
         ))}
       {(ses.result?.runs ?? []).map((run, i) =>
-        run.tls ? <CertificatePanel key={`cert-${i}`} report={run.tls} host={(ses.result?.runs.length ?? 0) > 1 ? run.host : undefined} /> : null,
+        run.tls ? (
+          <CertificatePanel
+            key={`cert-${ses.id}-${i}`}
+            report={run.tls}
+            host={(ses.result?.runs.length ?? 0) > 1 ? run.host : undefined}
+            sessionId={ses.id}
+            hostIndex={i}
+          />
+        ) : null,
       )}
-      {ses.hosts.length > 1 && <HostGrid hosts={ses.hosts} steps={ses.steps} />}
+      {ses.hosts.length > 1 && <HostGrid hosts={ses.hosts} steps={ses.steps} runs={r?.runs} />}
       {ses.hosts.map((h) => (
-        <section key={h} aria-label={h || t("run.timeline")}>
-          {ses.hosts.length > 1 && <Text className={s.h}>{h}</Text>}
+        <section key={h} aria-label={hostTitle(h, r?.runs) || t("run.timeline")}>
+          {ses.hosts.length > 1 && <Text className={s.h}>{hostTitle(h, r?.runs)}</Text>}
           <Accordion multiple collapsible data-testid="timeline">
             {(ses.steps[h] ?? []).filter((st) => st.name !== "").map((st, i) => {
               const ev = st.evaluation;

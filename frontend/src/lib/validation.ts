@@ -143,3 +143,15 @@ export function checkDuration(value: string): MessageKey | null {
   }
   return !negative && ms > 0 && ms <= MAX_TIMEOUT_MS ? null : "val.durationRange";
 }
+
+/**
+ * ENVID (RFC 3461 §4.4) as a profile keeps it: printable ASCII without
+ * spaces, '+' or '=', the characters xtext sends unchanged, so what the
+ * admin typed is what comes back in the DSN; at most 100 characters.
+ */
+export function checkEnvID(value: string): MessageKey | null {
+  const v = value.trim();
+  if (v === "") return null;
+  if (v.length > 100 || !/^[\x21-\x2a\x2c-\x3c\x3e-\x7e]+$/.test(v)) return "val.envid";
+  return null;
+}

@@ -7,6 +7,7 @@ import {
   checkDomain,
   checkDuration,
   checkEHLO,
+  checkEnvID,
   checkHeaderName,
   checkHost,
   checkLine,
@@ -22,6 +23,11 @@ export type TargetMode = "mx" | "all" | "host";
 export type TLSMode = "opportunistic" | "starttls" | "implicit" | "none";
 export type StopAfter = "" | "connect" | "banner" | "ehlo" | "mail" | "rcpt" | "data";
 export type Notify = "success" | "failure" | "delay" | "never";
+/** RET of RFC 3461 §4.3; "" sends none. */
+export type Ret = "" | "full" | "hdrs";
+/** The lowest TLS version accepted; "" is the engine's default (1.2). */
+export type TLSMin = "" | "1.0" | "1.1" | "1.2" | "1.3";
+export const TLS_MIN_VERSIONS: TLSMin[] = ["", "1.0", "1.1", "1.2", "1.3"];
 
 export interface Header {
   name: string;
@@ -70,6 +76,15 @@ export interface Form {
   insecureSkipVerify: boolean;
   /** Let AUTH go over a connection without TLS. */
   allowPlaintextAuth: boolean;
+  /** A PEM file of authorities trusted besides the system's. */
+  caFile: string;
+  tlsMin: TLSMin;
+  /** DSN options of RFC 3461 next to NOTIFY. */
+  ret: Ret;
+  envid: string;
+  orcpt: boolean;
+  /** Send the DSN parameters even when the server does not offer DSN. */
+  forceDsn: boolean;
 }
 
 export const emptyForm: Form = {
@@ -93,10 +108,18 @@ export const emptyForm: Form = {
   headers: [],
   stopAfter: "",
   timeouts: { connect: "", banner: "", command: "", dataBlock: "", finalDot: "" },
-  pipelining: false,
+  // The product pipelines whenever the server offers PIPELINING; lock-step
+  // (one command at a time, like telnet) is the opt-in.
+  pipelining: true,
   chunking: false,
   insecureSkipVerify: false,
   allowPlaintextAuth: false,
+  caFile: "",
+  tlsMin: "",
+  ret: "",
+  envid: "",
+  orcpt: false,
+  forceDsn: false,
 };
 
 export interface FormState {
@@ -145,6 +168,7 @@ export function validateStep(step: number, f: Form): Errors {
       put("dnsServer", checkDNSServer(f.dnsServer));
       put("port", checkPort(f.port));
     }
+    if (f.tls !== "none") put("caFile", checkLine(f.caFile));
   }
   if (step === 1) {
     put("ehlo", checkEHLO(f.ehlo));
@@ -159,6 +183,7 @@ export function validateStep(step: number, f: Form): Errors {
       }
     }
     if (f.notify.includes("never") && f.notify.length > 1) put("notify", "val.notifyNever");
+    put("envid", checkEnvID(f.envid));
     if (f.authMech && f.authUser.trim() === "") put("authUser", "val.required");
     if (f.authMech) put("authUser", checkLine(f.authUser));
   }
@@ -208,12 +233,16 @@ export function formToProfile(f: Form, base: Partial<Profile>, name: string): Pr
       tls: f.tls,
       dns_server: f.dnsServer.trim(),
       all_mx: f.mode === "all",
+      // With TLS off these would do nothing; a profile keeps only what applies.
+      ca_file: f.tls === "none" ? "" : f.caFile.trim(),
+      tls_min: f.tls === "none" ? "" : f.tlsMin,
+      insecure_skip_verify: f.tls !== "none" && f.insecureSkipVerify,
     },
     envelope: {
       ehlo: f.ehlo.trim(),
       from: f.from.trim(),
       to: splitRecipients(f.to),
-      dsn: { notify: f.notify },
+      dsn: { notify: f.notify, ret: f.ret, envid: f.envid.trim(), orcpt: f.orcpt, force_dsn: f.forceDsn },
     },
     message: { subject: f.subject, body: f.body, headers: f.headers.filter((h) => h.name.trim() !== "") },
     auth: { mechanism: f.authMech, user: f.authUser.trim(), secret_ref: base.auth?.secret_ref },
@@ -256,7 +285,16 @@ export function profileToForm(p: Profile): Form {
       dataBlock: p.timeouts?.data_block ?? "",
       finalDot: p.timeouts?.final_dot ?? "",
     },
+    // A saved profile keeps its own choice; a file without the field is
+    // one from before pipelining was offered, which ran lock-step.
     pipelining: Boolean(p.pipelining),
     chunking: Boolean(p.chunking),
+    insecureSkipVerify: Boolean(t.insecure_skip_verify),
+    caFile: t.ca_file ?? "",
+    tlsMin: (TLS_MIN_VERSIONS.includes(t.tls_min as TLSMin) ? t.tls_min : "") as TLSMin,
+    ret: (p.envelope?.dsn?.ret === "full" || p.envelope?.dsn?.ret === "hdrs" ? p.envelope.dsn.ret : "") as Ret,
+    envid: p.envelope?.dsn?.envid ?? "",
+    orcpt: Boolean(p.envelope?.dsn?.orcpt),
+    forceDsn: Boolean(p.envelope?.dsn?.force_dsn),
   };
 }

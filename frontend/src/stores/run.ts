@@ -31,7 +31,13 @@ export function formToRequest(f: Form, lang: string, profileId = "") {
     timeouts: timeoutsToGo(f.timeouts),
     pipelining: f.pipelining,
     chunking: f.chunking,
-    insecure_skip_verify: f.insecureSkipVerify,
+    insecure_skip_verify: f.tls !== "none" && f.insecureSkipVerify,
+    ca_file: f.tls === "none" ? "" : f.caFile.trim(),
+    tls_min: f.tls === "none" ? "" : f.tlsMin,
+    ret: f.ret,
+    envid: f.envid.trim(),
+    orcpt: f.orcpt,
+    force_dsn: f.forceDsn,
     allow_plaintext_auth: f.authMech !== "" && f.allowPlaintextAuth,
     // Go reads a remembered password from the keyring by this id when the
     // password box is empty, so the secret never passes through here.
