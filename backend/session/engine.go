@@ -34,6 +34,11 @@ type engine struct {
 	// closed is set once the connection is gone (server closed it, a fatal
 	// error, or a stop that closes without QUIT): no QUIT is attempted.
 	closed bool
+	// retryClear is set when an opportunistic STARTTLS handshake failed:
+	// attempt connects again to the same address with clear set, which
+	// skips STARTTLS (see fallBack).
+	retryClear bool
+	clear      bool
 }
 
 func newEngine(ctx context.Context, p *plan, start time.Time, onEntry func(transcript.Entry), onStep func(Step)) *engine {
@@ -230,11 +235,29 @@ const (
 
 // attempt runs the session against one address. last says whether no other
 // address will be tried, which makes a failure that would move on final.
+// When an opportunistic STARTTLS handshake fails, it connects once more and
+// runs the session without STARTTLS.
 func (e *engine) attempt(t Target, ip netip.Addr, last bool) outcome {
+	e.clear, e.retryClear = false, false
+	out := e.connectAndTalk(t, ip, last)
+	if e.retryClear && e.ctx.Err() == nil {
+		e.clear, e.retryClear = true, false
+		e.info(lang.Text{EN: "Reconnecting to %s [%s] without STARTTLS (opportunistic TLS: one plaintext retry)",
+			ES: "Reconectando con %s [%s] sin STARTTLS (TLS oportunista: un reintento sin cifrar)"}, t.Host, ip)
+		out = e.connectAndTalk(t, ip, last)
+	}
+	return out
+}
+
+// connectAndTalk opens one connection to ip and runs the session on it.
+func (e *engine) connectAndTalk(t Target, ip netip.Addr, last bool) outcome {
 	e.host = t.Host
 	e.res.Server = Server{Host: t.Host, IP: ip.String(), Port: e.p.port, MXPreference: t.Preference}
 	e.res.Extensions = []string{}
-	e.res.TLS, e.res.PeerCertificates = nil, nil
+	if !e.clear {
+		// The plaintext retry keeps the report of the handshake that failed.
+		e.res.TLS, e.res.PeerCertificates = nil, nil
+	}
 	e.exts = nil
 	e.closed = false
 
@@ -514,7 +537,7 @@ func (e *engine) transaction() {
 		}
 	}
 	pipelining := p.o.Pipelining && e.has("PIPELINING")
-	if p.o.Pipelining && !pipelining {
+	if p.o.Pipelining && !pipelining && !p.o.PipeliningByDefault {
 		e.warn("pipelining-not-offered", lang.Text{EN: "The server does not offer PIPELINING (RFC 2920): commands go one at a time",
 			ES: "El servidor no ofrece PIPELINING (RFC 2920): los comandos van de uno en uno"})
 	}

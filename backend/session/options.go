@@ -145,6 +145,11 @@ type Options struct {
 	// Pipelining batches commands when the server offers PIPELINING
 	// (RFC 2920).
 	Pipelining bool
+	// PipeliningByDefault says Pipelining is the product's default rather
+	// than the user's explicit choice: a server that does not offer
+	// PIPELINING then gets lock-step without the warning that an explicit
+	// request earns.
+	PipeliningByDefault bool
 	// Chunking sends the message with BDAT when the server offers CHUNKING
 	// (RFC 3030).
 	Chunking bool

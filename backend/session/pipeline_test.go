@@ -12,6 +12,7 @@ import (
 
 	"smtpprobe/backend/exitcode"
 	"smtpprobe/backend/message"
+	"smtpprobe/backend/transcript"
 )
 
 // readWith returns the first server read that contains s.
@@ -184,5 +185,31 @@ func TestExtensionsNotOffered(t *testing.T) {
 	}
 	if !transcriptHas(r.Transcript, "C", "Content-Transfer-Encoding: quoted-printable") {
 		t.Error("8bit body not encoded for a server without 8BITMIME")
+	}
+}
+
+// TestPipeliningByDefaultNotOffered: pipelining as the product default
+// falls back to lock-step quietly; only an explicit request is warned about.
+func TestPipeliningByDefaultNotOffered(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		byDef    bool
+		wantWarn bool
+	}{{"explicit", false, true}, {"default", true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := opts(rawServer(t, oldServer))
+			o.Pipelining, o.PipeliningByDefault = true, tc.byDef
+			r := run(t, o)
+			if !r.OK {
+				t.Fatalf("steps %q", steps(r))
+			}
+			warned := false
+			for _, w := range r.Warnings {
+				warned = warned || w.Code == "pipelining-not-offered"
+			}
+			if warned != tc.wantWarn || transcriptHas(r.Transcript, transcript.Info, "PIPELINING") != tc.wantWarn {
+				t.Errorf("warned %v (transcript %v), want %v: %+v", warned, transcriptHas(r.Transcript, transcript.Info, "PIPELINING"), tc.wantWarn, r.Warnings)
+			}
+		})
 	}
 }
