@@ -1,6 +1,7 @@
 // Hooks for the end-to-end tests, present only in development builds (what
 // `wails dev` serves): they let a test load a large transcript without a
 // server that talks for minutes. Production builds drop this code.
+import { backend } from "../api/backend";
 import type { Entry } from "../api/types";
 import { appendEntries, beginSession, sessionStore } from "../stores/session";
 
@@ -8,13 +9,18 @@ declare global {
   interface Window {
     __smtpprobeTest?: {
       loadTranscript(n: number): void;
+      listenSession(): string;
+      endSession(id: string): void;
     };
   }
 }
 
+let off: (() => void) | null = null;
+
 export function installDevHooks(): void {
   if (!import.meta.env.DEV) return;
   window.__smtpprobeTest = {
+    /** Appends n synthetic lines in one batch and ends the session. */
     loadTranscript(n: number) {
       const id = "perf-" + Date.now();
       beginSession(id);
@@ -25,6 +31,25 @@ export function installDevHooks(): void {
       }
       appendEntries(id, batch);
       sessionStore.set({ ...sessionStore.get(), status: "done" });
+    },
+    /**
+     * Starts a running session that listens to `session:<id>:entries` the
+     * way runTest does (Wails EventsOn → appendEntries), so a test can stream
+     * batches with window.runtime.EventsEmit. Returns the session id.
+     */
+    listenSession() {
+      off?.();
+      const id = "stream-" + Date.now();
+      beginSession(id);
+      off = backend.on(`session:${id}:entries`, (batch) => appendEntries(id, batch as Entry[]));
+      return id;
+    },
+    /** Stops listening and marks the streamed session as done. */
+    endSession(id: string) {
+      off?.();
+      off = null;
+      const s = sessionStore.get();
+      if (s.id === id) sessionStore.set({ ...s, status: "done" });
     },
   };
 }

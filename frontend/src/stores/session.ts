@@ -17,16 +17,33 @@ export interface SessionState {
   hosts: string[];
   result: RunResult | null;
   error: string;
-  /** Bumped when transcript lines are added; the lines live outside React state. */
-  entriesVersion: number;
 }
 
-const idle: SessionState = { id: "", status: "idle", steps: {}, hosts: [], result: null, error: "", entriesVersion: 0 };
+const idle: SessionState = { id: "", status: "idle", steps: {}, hosts: [], result: null, error: "" };
 
 export const sessionStore = createStore<SessionState>(idle);
 
-// Transcript lines are kept in one mutable array: copying 100,000 lines on
-// every 50 ms batch would cost more than drawing them.
+/**
+ * What changes when transcript lines arrive. It is a store of its own so a
+ * 50 ms batch re-renders the transcript pane only, not every component that
+ * watches the session (the wizard, the run step).
+ */
+export interface TranscriptState {
+  /** Bumped whenever lines are added or replaced; the lines live outside React state. */
+  version: number;
+  /** Bumped when the array is replaced (new session, final result): cached scans start over. */
+  generation: number;
+  /** How many lines there are. */
+  count: number;
+  /** Characters in the longest line, for the pane's horizontal scroll width. */
+  longest: number;
+}
+
+export const transcriptStore = createStore<TranscriptState>({ version: 0, generation: 0, count: 0, longest: 0 });
+
+// Transcript lines are kept in one mutable array that only grows: a batch is
+// pushed in place (amortised O(1) a line), never copied, so 200 batches of
+// 500 lines cost no more than one batch of 100,000.
 let entries: Entry[] = [];
 let lastSeq = new Map<string, number>();
 
@@ -34,23 +51,39 @@ export function transcriptLines(): readonly Entry[] {
   return entries;
 }
 
+function longestIn(lines: readonly Entry[], from: number, longest: number): number {
+  for (let i = from; i < lines.length; i++) {
+    const n = lines[i]?.text.length ?? 0;
+    if (n > longest) longest = n;
+  }
+  return longest;
+}
+
+function replaceLines(next: Entry[]): void {
+  entries = next;
+  const t = transcriptStore.get();
+  transcriptStore.set({ version: t.version + 1, generation: t.generation + 1, count: next.length, longest: longestIn(next, 0, 0) });
+}
+
 export function beginSession(id: string): void {
-  entries = [];
   lastSeq = new Map();
-  sessionStore.set({ ...idle, id, status: "running", entriesVersion: 1 });
+  replaceLines([]);
+  sessionStore.set({ ...idle, id, status: "running" });
 }
 
 /** Adds a streamed batch, ignoring lines already seen (a batch may race the final result). */
 export function appendEntries(id: string, batch: Entry[]): void {
-  const s = sessionStore.get();
-  if (s.id !== id || batch.length === 0) return;
+  if (sessionStore.get().id !== id || batch.length === 0) return;
+  const from = entries.length;
   for (const e of batch) {
     const key = e.host ?? "";
     if ((lastSeq.get(key) ?? 0) >= e.seq) continue;
     lastSeq.set(key, e.seq);
     entries.push(e);
   }
-  sessionStore.set({ ...s, entriesVersion: s.entriesVersion + 1 });
+  if (entries.length === from) return;
+  const t = transcriptStore.get();
+  transcriptStore.set({ ...t, version: t.version + 1, count: entries.length, longest: longestIn(entries, from, t.longest) });
 }
 
 /** Applies a step change event: an update of a known step or a new one. */
@@ -71,7 +104,7 @@ export function applyStep(id: string, ev: { host: string; index: number; step: S
 export function finishSession(id: string, r: RunResult): void {
   const s = sessionStore.get();
   if (s.id !== id) return;
-  entries = r.transcript ?? entries;
+  if (r.transcript) replaceLines(r.transcript);
   const steps: Record<string, StepRow[]> = {};
   const hosts: string[] = [];
   for (const run of r.runs ?? []) {
@@ -80,7 +113,7 @@ export function finishSession(id: string, r: RunResult): void {
     steps[key] = (run.steps ?? []).map((st) => ({ ...st, host: key }));
   }
   const status: SessionStatus = r.error && (r.runs ?? []).length === 0 ? "error" : r.canceled ? "canceled" : "done";
-  sessionStore.set({ ...s, status, result: r, steps, hosts, error: r.error ?? "", entriesVersion: s.entriesVersion + 1 });
+  sessionStore.set({ ...s, status, result: r, steps, hosts, error: r.error ?? "" });
 }
 
 export function failSession(id: string, message: string): void {
@@ -90,6 +123,7 @@ export function failSession(id: string, message: string): void {
 }
 
 export function clearSession(): void {
-  entries = [];
+  lastSeq = new Map();
+  replaceLines([]);
   sessionStore.set(idle);
 }
