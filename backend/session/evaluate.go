@@ -2,6 +2,7 @@ package session
 
 import (
 	"smtpprobe/backend/diagnose"
+	"smtpprobe/backend/lang"
 	"smtpprobe/backend/smtpwire"
 )
 
@@ -57,6 +58,7 @@ func (v *evaluator) evaluate(s Step, tls bool, e *engine) *diagnose.LocalizedEva
 	if s.Name == StepAuth && s.Status == StatusOK {
 		v.authed = true
 	}
+	asConsequence(&ev, s, e.res.Steps)
 	loc := ev.Localize(e.l)
 	return &loc
 }
@@ -72,4 +74,63 @@ func verdict(r *Result, e *engine) *diagnose.LocalizedHeadline {
 	// the headline must not tell scripts something else.
 	h.ExitCode = r.ExitCode
 	return &h
+}
+
+// Texts of a DATA or BDAT refusal that only follows from the envelope.
+var (
+	txtNoRcptSummary = lang.Text{
+		EN: "Refused as a consequence: no recipient was accepted",
+		ES: "Rechazado como consecuencia: no se aceptó ningún destinatario",
+	}
+	txtNoMailSummary = lang.Text{
+		EN: "Refused as a consequence: the sender was refused",
+		ES: "Rechazado como consecuencia: se rechazó el remitente",
+	}
+	txtConsequenceCause = lang.Text{
+		EN: "With pipelining the message command goes out together with MAIL FROM and RCPT TO, before their replies; with no transaction standing the server must refuse it. The real problem is the refusal above.",
+		ES: "Con pipelining el comando del mensaje sale junto con MAIL FROM y RCPT TO, antes de sus respuestas; sin una transacción en pie el servidor debe rechazarlo. El problema real es el rechazo anterior.",
+	}
+	txtConsequenceAction = lang.Text{
+		EN: "Fix what the MAIL FROM or RCPT TO reply says; this reply needs nothing of its own.",
+		ES: "Corrija lo que dice la respuesta a MAIL FROM o RCPT TO; esta respuesta no requiere nada por sí misma.",
+	}
+)
+
+// asConsequence rewrites the evaluation of a refused DATA or BDAT that
+// only follows from a refused MAIL FROM or from every RCPT TO of the same
+// transaction being refused (RFC 2920 §3.1: the client pipelines DATA and
+// the server answers 554 or 503). Read alone such a reply says "commands
+// out of order", which would send the user after the wrong problem.
+func asConsequence(ev *diagnose.Evaluation, s Step, steps []Step) {
+	if (s.Name != StepData && s.Name != StepBDAT) || s.Status != StatusFailed || s.Reply == nil {
+		return
+	}
+	// Walk back through this transaction: its BDATs and RCPTs, then MAIL.
+	mailFailed, rcpts, rcptOK := false, 0, false
+walk:
+	for i := len(steps) - 1; i >= 0; i-- {
+		switch st := steps[i]; st.Name {
+		case StepData, StepBDAT:
+		case StepRcpt:
+			rcpts++
+			rcptOK = rcptOK || st.Status == StatusOK || st.Status == StatusWarning
+		case StepMail:
+			mailFailed = st.Status == StatusFailed
+			break walk
+		default:
+			break walk
+		}
+	}
+	switch {
+	case mailFailed:
+		ev.Summary = txtNoMailSummary
+	case rcpts > 0 && !rcptOK:
+		ev.Summary = txtNoRcptSummary
+	default:
+		return
+	}
+	ev.Causes = append([]lang.Text{txtConsequenceCause}, ev.Causes...)
+	ev.Actions = []lang.Text{txtConsequenceAction}
+	ev.References = append([]string{"RFC 2920 §3.1"}, ev.References...)
+	ev.Rule = "session.consequence"
 }

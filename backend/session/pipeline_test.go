@@ -74,6 +74,18 @@ func TestPipeliningNoRecipientAccepted(t *testing.T) {
 	if strings.Contains(s.tap.Received(), "Hello.") || len(s.Data()) != 0 {
 		t.Error("the message went out although no recipient was accepted")
 	}
+	// The rcpt step keeps its own explanation; DATA's refusal is explained
+	// as a consequence of it, not as "commands out of order".
+	if ev := r.Step(StepRcpt).Evaluation; ev == nil || ev.Enhanced != "5.1.1" || ev.Rule == "session.consequence" {
+		t.Errorf("rcpt evaluation %+v", ev)
+	}
+	if ev := r.Step(StepData).Evaluation; ev == nil || ev.Rule != "session.consequence" ||
+		!strings.Contains(ev.Summary, "no recipient was accepted") || len(ev.Actions) != 1 {
+		t.Errorf("data evaluation %+v", ev)
+	}
+	if v := r.Verdict; v == nil || v.Step != "rcpt" {
+		t.Errorf("verdict %+v, want it on the rcpt step", v)
+	}
 }
 
 func TestBDAT(t *testing.T) {
