@@ -163,6 +163,7 @@ func TestEvaluateFailurePrecedence(t *testing.T) {
 		{"rcpt", "closed", "fail.closed", ClassTransient},
 		{"resolve", "DNS_NXDOMAIN", "fail.dns_nxdomain", ClassPermanent},
 		{"starttls", "tls_name_mismatch", "fail.tls_name_mismatch", ClassPermanent},
+		{"starttls", "tls_fallback_plaintext", "fail.tls_fallback_plaintext", ClassPermanent},
 		{"x", "bogus\r\nkind", "fail.unknown", ClassPermanent},
 	}
 	for _, tt := range tests {

@@ -210,6 +210,11 @@ func Verdict(outcomes []Outcome) Headline {
 		if step == "quit" && messageAccepted {
 			continue
 		}
+		// An opportunistic STARTTLS whose handshake failed was followed by
+		// a plaintext session on a new connection: that session decides.
+		if o.Failure == "tls_fallback_plaintext" {
+			continue
+		}
 		if recoveredAfter(outcomes, evals, i) {
 			continue
 		}

@@ -163,13 +163,18 @@ type Warning struct {
 //	                reply {code, enhanced, lines}, status, failure, error,
 //	                error_text {en, es}, started, duration_ms}]
 //	transcript    [{seq, time, elapsed_ms, dir, text, tls, raw}]
-//	warnings      [{code, text {en, es}}]
+//	warnings      [{code, text {en, es}}]; "tls-fallback-plaintext" says an
+//	              opportunistic STARTTLS handshake failed and the session
+//	              went on without TLS on a second connection to the same
+//	              address (its starttls step is a warning with failure
+//	              "tls_fallback_plaintext"; steps then hold both connections)
 //	stop_after    string  the step the user asked to stop after, if any
 //	started       time    when the session started
 //	duration_ms   float   how long the whole session took
 //	message_id    string  Message-ID of the message sent, if one was built
 //	tls           {version, cipher_suite, server_name, verified, skip_verify,
 //	               name_matches, problem, chain} the TLS handshake, if any
+//	              (after a plaintext fallback: the handshake that failed)
 //	verdict       {verdict, severity, class, step, recipient, title, cause,
 //	               actions, accepted, rejected, exit_code, evaluation}
 //	              the session's headline (package diagnose)

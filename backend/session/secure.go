@@ -27,7 +27,12 @@ const (
 	// TLSNone never encrypts, even when the server offers STARTTLS.
 	TLSNone TLSMode = "none"
 	// TLSOpportunistic uses STARTTLS when the server offers it and goes on
-	// in plaintext, with a warning, when it does not (the default).
+	// in plaintext, with a warning, when it does not (the default). A
+	// certificate that does not verify only warns (RFC 7435); a refused
+	// STARTTLS (454) goes on in plaintext on the same connection (RFC 3207
+	// §4); a failed handshake is followed by one more connection to the same
+	// address without STARTTLS (warning WarnTLSFallback), as Postfix does
+	// with smtp_tls_security_level = may.
 	TLSOpportunistic TLSMode = "opportunistic"
 	// TLSStartTLS requires STARTTLS (RFC 3207): when it is not offered,
 	// refused or fails, the session ends with QUIT and nothing else.
@@ -55,7 +60,17 @@ const (
 	// FailAuthPlaintext: AUTH was asked for on a connection without TLS and
 	// the user did not allow that; nothing was sent.
 	FailAuthPlaintext Failure = "auth_plaintext_refused"
+	// FailTLSFallback marks a STARTTLS step (a warning, not a failure) whose
+	// handshake failed in opportunistic mode: the session reconnected to the
+	// same address and went on without STARTTLS. The step's error holds the
+	// handshake error; Result.TLS the failed handshake.
+	FailTLSFallback Failure = "tls_fallback_plaintext"
 )
+
+// WarnTLSFallback is the code of the warning a session records when its
+// opportunistic STARTTLS handshake failed and it went on in plaintext on a
+// new connection (as Postfix does with smtp_tls_security_level = may).
+const WarnTLSFallback = "tls-fallback-plaintext"
 
 // isAuthFailure reports whether f is one of smtpauth's kinds (or ours for
 // AUTH), which are explained from the reply when there is one.
@@ -216,6 +231,10 @@ func (e *engine) handshake(i int) bool {
 			f, why = tlsFailure(rep.Problem.Kind), rep.Problem.Text
 		}
 		e.info(lang.Text{EN: "TLS failed: %s", ES: "TLS falló: %s"}, why.In(e.l))
+		if e.canFallBack(i) {
+			e.fallBack(i, why)
+			return false
+		}
 		e.end(i, StatusFailed, f, &why)
 		// The TLS state is unknown: neither plaintext nor TLS can go on.
 		e.drop()
@@ -249,6 +268,29 @@ func (e *engine) handshake(i int) bool {
 	return true
 }
 
+// canFallBack reports whether the failed handshake of step i may be
+// followed by a session in plaintext: only for STARTTLS in opportunistic
+// mode, once per address, and not when the user cancelled.
+func (e *engine) canFallBack(i int) bool {
+	return e.p.tls == TLSOpportunistic && e.res.Steps[i].Name == StepSTARTTLS && !e.clear && e.ctx.Err() == nil
+}
+
+// fallBack ends STARTTLS step i, whose handshake failed, as a warning and
+// asks attempt for a second connection without STARTTLS: after a failed
+// handshake the connection's state is unknown, so nothing more can be sent
+// on it. This is what an MTA does with opportunistic TLS (Postfix
+// smtp_tls_security_level = may, RFC 7435 §1.2): deliver in plaintext
+// rather than not at all.
+func (e *engine) fallBack(i int, why lang.Text) {
+	e.end(i, StatusWarning, FailTLSFallback, &why)
+	e.drop()
+	e.retryClear = true
+	e.warn(WarnTLSFallback, lang.Text{
+		EN: "The STARTTLS handshake failed (" + why.EN + "); opportunistic TLS goes on without encryption on a new connection, as mail servers do (use --tls starttls to require TLS)",
+		ES: "La negociación STARTTLS falló (" + why.ES + "); el TLS oportunista continúa sin cifrar en una conexión nueva, como hacen los servidores de correo (use --tls starttls para exigir TLS)",
+	})
+}
+
 // implicitTLS runs the handshake right after connecting (RFC 8314 §3.3).
 func (e *engine) implicitTLS() bool {
 	i := e.begin(StepTLS, "", "")
@@ -262,6 +304,14 @@ func (e *engine) startTLS() bool {
 		return true
 	}
 	required := e.p.tls == TLSStartTLS
+	if e.clear {
+		if e.has("STARTTLS") {
+			e.info(lang.Text{
+				EN: "Not sending STARTTLS: the handshake failed on the previous connection to this address, so this one stays unencrypted",
+				ES: "No se envía STARTTLS: la negociación falló en la conexión anterior a esta dirección, así que esta sigue sin cifrar"})
+		}
+		return true
+	}
 	if !e.has("STARTTLS") {
 		why := lang.Text{EN: "the server does not offer STARTTLS in its EHLO reply", ES: "el servidor no ofrece STARTTLS en su respuesta a EHLO"}
 		if !required {
@@ -354,10 +404,17 @@ func (e *engine) auth() bool {
 	}
 	if !e.conn.TLS() && !o.AllowPlaintextAuth {
 		i := e.begin(StepAuth, "", "")
-		return fail(i, FailAuthPlaintext, lang.Text{
+		why := lang.Text{
 			EN: "not authenticating over an unencrypted connection: the password could be read on the network; use TLS, or --allow-plaintext-auth to do it anyway",
 			ES: "no se autentica sobre una conexión sin cifrar: la contraseña se podría leer en la red; use TLS, o --allow-plaintext-auth para hacerlo igualmente",
-		})
+		}
+		if e.clear {
+			why = lang.Text{
+				EN: "the STARTTLS handshake failed, so this connection is the unencrypted fallback; " + why.EN,
+				ES: "la negociación STARTTLS falló, así que esta conexión es la alternativa sin cifrar; " + why.ES,
+			}
+		}
+		return fail(i, FailAuthPlaintext, why)
 	}
 	offered := strings.Fields(e.exts["AUTH"])
 	mech, err := smtpauth.Choose(offered, e.p.authMech, e.p.authMech == smtpauth.NameXOAuth2)
