@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -101,7 +102,15 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.ForceDSN, "force-dsn", false, "send the DSN parameters even when the server does not offer DSN")
 	fs.StringVar(&stop, "stop-after", "", "stop after connect, banner, ehlo, mail, rcpt (verify recipients) or data")
 	fs.BoolVar(&allMX, "all-mx", false, "run against every MX host of the domain, one result each")
-	fs.BoolVar(&o.Pipelining, "pipelining", false, "pipeline commands when the server offers PIPELINING (RFC 2920)")
+	fs.BoolVar(&o.Pipelining, "pipelining", true, "pipeline commands when the server offers PIPELINING (RFC 2920), as MTAs do; --pipelining=false or --no-pipelining sends one command and waits for its reply, like telnet")
+	fs.BoolFunc("no-pipelining", "lock-step: one command, one reply (same as --pipelining=false)", func(v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("--no-pipelining: %w", err)
+		}
+		o.Pipelining = !b
+		return nil
+	})
 	fs.BoolVar(&o.Chunking, "chunking", false, "send the message with BDAT when the server offers CHUNKING (RFC 3030)")
 	fs.Var(&dnsServers, "dns-server", "DNS server IP[:PORT] for the MX lookup; repeat for more (default: the system's)")
 	fs.DurationVar(&tConn, "timeout-connect", session.DefaultTimeouts.Connect, "time allowed to connect")
@@ -176,6 +185,9 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usage(msg)
 	}
 	o.From, o.To, o.Body = from, to, body
+	// Pipelining is the default; only --pipelining on the command line is
+	// a request worth a warning when the server does not offer it.
+	o.PipeliningByDefault = !extras.given("pipelining")
 	if notify != "" {
 		o.Notify = []string{notify}
 	}

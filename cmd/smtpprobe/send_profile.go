@@ -128,7 +128,8 @@ func (x *sendExtras) prepare(l lang.Lang, stderr io.Writer) string {
 	}
 	x.base = &p
 	for _, kv := range profileFlags(p) {
-		if x.explicitSet[kv.name] || (kv.name == "body" && x.explicitSet["body-file"]) {
+		if x.explicitSet[kv.name] || (kv.name == "body" && x.explicitSet["body-file"]) ||
+			(kv.name == "pipelining" && x.explicitSet["no-pipelining"]) {
 			continue
 		}
 		if err := x.fs.Set(kv.name, kv.value); err != nil {
@@ -146,6 +147,10 @@ func (x *sendExtras) prepare(l lang.Lang, stderr io.Writer) string {
 	}
 	return ""
 }
+
+// given reports whether the flag name was on the command line (not only
+// in --profile). Valid after prepare.
+func (x *sendExtras) given(name string) bool { return x.explicitSet[name] }
 
 func (x *sendExtras) store(l lang.Lang) (*profile.Store, string) {
 	dir := x.profileDir
@@ -283,9 +288,8 @@ func profileFlags(p profile.Profile) []flagValue {
 	if p.StopAfter != "" {
 		add("stop-after", p.StopAfter)
 	}
-	if p.Pipelining {
-		add("pipelining", "true")
-	}
+	// Always: pipelining is on by default, so a profile's false matters.
+	add("pipelining", strconv.FormatBool(p.Pipelining))
 	if p.Chunking {
 		add("chunking", "true")
 	}
@@ -393,7 +397,9 @@ func (x *sendExtras) save(l lang.Lang, body string, stderr io.Writer) string {
 		p.Message.Headers = append(p.Message.Headers, profile.Header{Name: n, Value: strings.TrimPrefix(v, " ")})
 	}
 	p.StopAfter = str("stop-after")
-	p.Pipelining = str("pipelining") == "true"
+	// The effective value, default included (pipelining is on unless
+	// --pipelining=false, --no-pipelining or the profile turned it off).
+	p.Pipelining = x.fs.Lookup("pipelining").Value.String() == "true"
 	p.Chunking = str("chunking") == "true"
 	p.Timeouts = profile.Timeouts{
 		Connect: str("timeout-connect"), Banner: str("timeout-banner"), Command: str("timeout-command"),
