@@ -151,13 +151,14 @@ func firstRecipient(r *session.Result) string {
 }
 
 // CopyAsSwaks returns the swaks command line repeating the test described
-// by p (the wizard's form converted like a profile to save). A profile
+// by p (the wizard's form converted like a profile to save), with "# note:"
+// lines in the UI language above it for what swaks cannot do. A profile
 // never holds the password: the command carries report.PasswordPlaceholder.
 func (a *App) CopyAsSwaks(p profile.Profile) (string, error) {
 	if err := a.checkCopyProfile(p); err != nil {
 		return "", err
 	}
-	return report.Swaks(p), nil
+	return report.Swaks(p, a.uiLang()), nil
 }
 
 // CopyAsTelnet returns the telnet script an admin types by hand for the

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"smtpprobe/backend/address"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/profile"
+	"smtpprobe/backend/session"
 	"smtpprobe/backend/transcript"
 )
 
@@ -31,16 +33,28 @@ var swaksQuitAfter = map[string]string{
 // for a POSIX shell: --server/--port (left out when the MX hosts are
 // used: swaks looks them up itself), --from ('<>' for the null sender),
 // --to, --helo, a --header per header (Subject first), --body, --tls,
-// --tls-optional or --tls-on-connect for the TLS mode, --auth with
-// --auth-user and --auth-password PasswordPlaceholder, --pipeline, and
-// --quit-after for a stop step swaks knows. swaks has no DSN options, so
-// NOTIFY, RET and ENVID are not carried over.
+// --tls-optional or --tls-on-connect for the TLS mode (with --tls-verify,
+// --tls-ca-path and --tls-protocol where the engine would verify or limit
+// the version), --auth with --auth-user and --auth-password
+// PasswordPlaceholder, --pipeline, --quit-after for a stop step swaks
+// knows, and --timeout.
+//
+// swaks has one --timeout for every wait; it gets the profile's command
+// timeout (the engine's default when unset), which bounds the replies to
+// EHLO, MAIL, RCPT and DATA. What swaks 20201014 cannot express is said in
+// "# note:" comment lines in language l above the command, so the pasted
+// text still runs in a shell: BDAT (CHUNKING), the DSN parameters (swaks
+// has no DSN options), stopping after DATA (the command stops after RCPT
+// instead, so that no message goes out) and timeouts other than the
+// command timeout. Without notes the result is one line.
 //
 // Control and invisible format characters (U+202E and friends) in
 // single-line values are written as transcript.Escape escapes, so a
 // hostile profile cannot hide part of the command from the person pasting
 // it; the body keeps its line breaks and tabs.
-func Swaks(p profile.Profile) string {
+func Swaks(p profile.Profile, l lang.Lang) string {
+	var notes []string
+	note := func(t lang.Text, args ...any) { notes = append(notes, txtSwaksNote.In(l)+t.Format(l, args...)) }
 	args := []string{"swaks"}
 	add := func(flag string, value ...string) {
 		args = append(args, flag)
@@ -87,6 +101,21 @@ func Swaks(p profile.Profile) string {
 	default: // empty means opportunistic, as in the session engine
 		add("--tls-optional")
 	}
+	if p.Target.TLS == profile.TLSStartTLS || p.Target.TLS == profile.TLSImplicit {
+		// Required TLS verifies the certificate in the engine unless
+		// skip-verify was chosen; swaks does not verify unless told to.
+		if !p.Target.InsecureSkipVerify {
+			add("--tls-verify")
+			if p.Target.CAFile != "" {
+				add("--tls-ca-path", oneLine(p.Target.CAFile))
+			}
+		}
+	}
+	if p.Target.TLS != profile.TLSNone {
+		if no := swaksNoTLS[p.Target.TLSMin]; no != "" {
+			add("--tls-protocol", no)
+		}
+	}
 	if p.Auth.Mechanism != "" || p.Auth.User != "" {
 		mech := oneLine(p.Auth.Mechanism)
 		if mech == "" {
@@ -101,10 +130,112 @@ func Swaks(p profile.Profile) string {
 	if p.Pipelining {
 		add("--pipeline")
 	}
+	if p.Chunking {
+		note(txtSwaksChunking)
+	}
+	if dsn := dsnParams(p.Envelope.DSN); dsn != "" {
+		note(txtSwaksDSN, dsn)
+	}
 	if q, ok := swaksQuitAfter[p.StopAfter]; ok {
 		add("--quit-after", q)
+	} else if p.StopAfter == "data" {
+		note(txtSwaksStopData)
+		add("--quit-after", "RCPT")
 	}
-	return strings.Join(args, " ")
+	cmd, others := swaksTimeouts(p.Timeouts, l)
+	add("--timeout", cmd)
+	if others != "" {
+		note(txtSwaksTimeout, cmd, others)
+	}
+	return strings.Join(append(notes, strings.Join(args, " ")), "\n")
+}
+
+// swaksNoTLS maps a profile's minimum TLS version to swaks --tls-protocol,
+// which takes the versions to leave out (OpenSSL's names).
+var swaksNoTLS = map[string]string{
+	"1.1": "no_tlsv1",
+	"1.2": "no_tlsv1,no_tlsv1_1",
+	"1.3": "no_tlsv1,no_tlsv1_1,no_tlsv1_2",
+}
+
+// Notes of the swaks command.
+var (
+	txtSwaksNote     = lang.Text{EN: "# note: ", ES: "# nota: "}
+	txtSwaksChunking = lang.Text{
+		EN: "swaks cannot send with BDAT (CHUNKING, RFC 3030); this command sends the message with DATA.",
+		ES: "swaks no puede enviar con BDAT (CHUNKING, RFC 3030); este comando envía el mensaje con DATA.",
+	}
+	txtSwaksDSN = lang.Text{
+		EN: "swaks has no DSN options (RFC 3461); %s is not sent.",
+		ES: "swaks no tiene opciones DSN (RFC 3461); %s no se envía.",
+	}
+	txtSwaksStopData = lang.Text{
+		EN: "swaks cannot stop after DATA; this command stops after RCPT TO, so no message goes out either.",
+		ES: "swaks no puede parar tras DATA; este comando para tras RCPT TO, así que tampoco sale ningún mensaje.",
+	}
+	txtSwaksTimeout = lang.Text{
+		EN: "swaks has a single --timeout for every wait; it is set to the command timeout (%s). Not carried over: %s.",
+		ES: "swaks tiene un solo --timeout para todas las esperas; se fija al de los comandos (%s). No se trasladan: %s.",
+	}
+)
+
+// dsnParams lists the DSN parameters of d as they would go on the wire
+// (NOTIFY=..., RET=..., ENVID, ORCPT), or "" when there are none.
+func dsnParams(d profile.DSN) string {
+	var out []string
+	if len(d.Notify) > 0 {
+		n := make([]string, len(d.Notify))
+		for i, v := range d.Notify {
+			n[i] = strings.ToUpper(oneLine(v))
+		}
+		out = append(out, "NOTIFY="+strings.Join(n, ","))
+	}
+	if d.Ret != "" {
+		out = append(out, "RET="+strings.ToUpper(oneLine(d.Ret)))
+	}
+	if d.EnvID != "" {
+		out = append(out, "ENVID")
+	}
+	if d.ORCPT {
+		out = append(out, "ORCPT")
+	}
+	return strings.Join(out, " ")
+}
+
+// swaksTimeouts returns the command timeout of t in swaks' syntax (digits
+// and an h, m or s suffix; the engine's default when unset) and, named in
+// l, the other timeouts the profile sets that differ from it, for the note.
+func swaksTimeouts(t profile.Timeouts, l lang.Lang) (cmd, others string) {
+	connect, banner, _, block, dot, _ := t.Durations()
+	cmd = swaksDuration(commandTimeout(t))
+	var rest []string
+	for _, o := range []struct {
+		set  string
+		d    time.Duration
+		name lang.Text
+	}{
+		{t.Connect, connect, lang.Text{EN: "connect", ES: "conexión"}},
+		{t.Banner, banner, lang.Text{EN: "greeting", ES: "saludo"}},
+		{t.DataBlock, block, lang.Text{EN: "message block", ES: "bloque del mensaje"}},
+		{t.FinalDot, dot, lang.Text{EN: "final dot", ES: "punto final"}},
+	} {
+		if o.set != "" && o.d > 0 && swaksDuration(o.d) != cmd {
+			rest = append(rest, o.name.In(l)+" "+swaksDuration(o.d))
+		}
+	}
+	return cmd, strings.Join(rest, ", ")
+}
+
+// swaksDuration writes d as swaks --timeout reads it: whole hours,
+// minutes or seconds, rounded up to the second (0 would mean no timeout).
+func swaksDuration(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	case d%time.Minute == 0:
+		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
+	}
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10) + "s"
 }
 
 // ShellQuote quotes s as one word for a POSIX shell: words made only of
@@ -205,6 +336,18 @@ var (
 		EN: "# The message: headers, a blank line, the body, and a line with a single dot. Body lines starting with a dot get a second dot (RFC 5321 §4.5.2).",
 		ES: "# El mensaje: encabezados, una línea en blanco, el cuerpo y una línea con un solo punto. Las líneas del cuerpo que empiezan por punto llevan un segundo punto (RFC 5321 §4.5.2).",
 	}
+	txtTelnetPipelining = lang.Text{
+		EN: "# Note: typed by hand one line at a time, waiting for each reply; the app pipelines (RFC 2920): MAIL FROM, RCPT TO and DATA go in one flight when the server offers PIPELINING.",
+		ES: "# Nota: a mano se escribe una línea cada vez, esperando cada respuesta; la aplicación usa pipelining (RFC 2920): MAIL FROM, RCPT TO y DATA van juntos cuando el servidor ofrece PIPELINING.",
+	}
+	txtTelnetChunking = lang.Text{
+		EN: "# Note: the app sends the message with BDAT (CHUNKING, RFC 3030) when the server offers it; by hand DATA is simpler and is used below.",
+		ES: "# Nota: la aplicación envía el mensaje con BDAT (CHUNKING, RFC 3030) cuando el servidor lo ofrece; a mano es más sencillo DATA, que es lo que se usa abajo.",
+	}
+	txtTelnetTimeouts = lang.Text{
+		EN: "# Timeouts: the app waits up to %s for each reply and %s for the reply to the final dot; a server silent for longer has timed out.",
+		ES: "# Tiempos de espera: la aplicación espera hasta %s cada respuesta y %s la respuesta al punto final; un servidor callado más tiempo ha agotado el plazo.",
+	}
 	txtTelnetUTF8 = lang.Text{
 		EN: "# Note: an address is not ASCII; the server must offer SMTPUTF8 and MAIL FROM needs the SMTPUTF8 parameter (RFC 6531).",
 		ES: "# Nota: una dirección no es ASCII; el servidor debe ofrecer SMTPUTF8 y MAIL FROM necesita el parámetro SMTPUTF8 (RFC 6531).",
@@ -230,6 +373,13 @@ func TelnetScript(p profile.Profile, l lang.Lang) string {
 	var lines []string
 	add := func(s ...string) { lines = append(lines, s...) }
 	add(txtTelnetHead.In(l))
+	if p.Pipelining {
+		add(txtTelnetPipelining.In(l))
+	}
+	if p.Chunking {
+		add(txtTelnetChunking.In(l))
+	}
+	add(txtTelnetTimeouts.Format(l, swaksDuration(commandTimeout(p.Timeouts)), swaksDuration(finalDotTimeout(p.Timeouts))))
 
 	host := oneLine(p.Target.Host)
 	if host == "" {
@@ -359,6 +509,22 @@ func TelnetScript(p profile.Profile, l lang.Lang) string {
 	}
 	add(".", "QUIT")
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// commandTimeout and finalDotTimeout are the waits the engine uses for the
+// test of t: the profile's, or the engine's defaults.
+func commandTimeout(t profile.Timeouts) time.Duration {
+	if _, _, c, _, _, err := t.Durations(); err == nil && c > 0 {
+		return c
+	}
+	return session.DefaultTimeouts.Mail
+}
+
+func finalDotTimeout(t profile.Timeouts) time.Duration {
+	if _, _, _, _, d, err := t.Durations(); err == nil && d > 0 {
+		return d
+	}
+	return session.DefaultTimeouts.FinalDot
 }
 
 func authLines(p profile.Profile, l lang.Lang) []string {

@@ -49,38 +49,65 @@ func TestShellQuote(t *testing.T) {
 }
 
 func TestSwaks(t *testing.T) {
+	dsnNote := "# note: swaks has no DSN options (RFC 3461); NOTIFY=SUCCESS,FAILURE is not sent.\n"
 	tests := []struct {
 		name string
+		lang lang.Lang
 		mod  func(*profile.Profile)
 		want string
 	}{
-		{"seed, no TLS", nil,
-			`swaks --server mail1.fabrikam.com --from chris@contoso.com --to kate@fabrikam.com --helo contoso.com --header 'Subject: Test from Contoso' --body 'This is a test message.` + "\n" + `.starts with a dot` + "\n.\n" + `'`},
+		{"seed, no TLS", lang.EN, nil,
+			dsnNote + `swaks --server mail1.fabrikam.com --from chris@contoso.com --to kate@fabrikam.com --helo contoso.com --header 'Subject: Test from Contoso' --body 'This is a test message.` + "\n" + `.starts with a dot` + "\n.\n" + `' --timeout 5m`},
 		// RFC 5321 §4.5.5: the null reverse-path.
-		{"null sender, MX lookup, opportunistic TLS", func(p *profile.Profile) {
+		{"null sender, MX lookup, opportunistic TLS", lang.EN, func(p *profile.Profile) {
 			p.Target = profile.Target{}
 			p.Envelope.From = ""
+			p.Envelope.DSN = profile.DSN{}
 			p.Message = profile.Message{}
-		}, `swaks --from '<>' --to kate@fabrikam.com --helo contoso.com --tls-optional`},
-		// RFC 3207: STARTTLS required; RFC 4954 AUTH; RFC 2920 pipelining.
-		{"starttls, auth, pipelining, headers, port", func(p *profile.Profile) {
+		}, `swaks --from '<>' --to kate@fabrikam.com --helo contoso.com --tls-optional --timeout 5m`},
+		// RFC 3207: STARTTLS required (verified, as the engine does); RFC
+		// 4954 AUTH; RFC 2920 pipelining; the command timeout.
+		{"starttls, auth, pipelining, headers, port, timeout", lang.EN, func(p *profile.Profile) {
 			p.Target.TLS = profile.TLSStartTLS
 			p.Target.Port = 587
+			p.Target.CAFile = "/etc/ssl/our ca.pem"
+			p.Target.TLSMin = "1.2"
 			p.Envelope.To = append(p.Envelope.To, "o'brien@fabrikam.com")
+			p.Envelope.DSN = profile.DSN{}
 			p.Message = profile.Message{Subject: "it's $HOME", Headers: []profile.Header{{Name: "X-Test", Value: "1"}}}
 			p.Auth = profile.Auth{Mechanism: "LOGIN", User: "chris@contoso.com", SecretRef: "ref"}
 			p.Pipelining = true
 			p.StopAfter = "rcpt"
-		}, `swaks --server mail1.fabrikam.com --port 587 --from chris@contoso.com --to 'kate@fabrikam.com,o'\''brien@fabrikam.com' --helo contoso.com --header 'Subject: it'\''s $HOME' --header 'X-Test: 1' --tls --auth LOGIN --auth-user chris@contoso.com --auth-password '<PASSWORD>' --pipeline --quit-after RCPT`},
-		// RFC 8314: implicit TLS.
-		{"implicit TLS", func(p *profile.Profile) {
+			p.Timeouts = profile.Timeouts{Command: "90s"}
+		}, `swaks --server mail1.fabrikam.com --port 587 --from chris@contoso.com --to 'kate@fabrikam.com,o'\''brien@fabrikam.com' --helo contoso.com --header 'Subject: it'\''s $HOME' --header 'X-Test: 1' --tls --tls-verify --tls-ca-path '/etc/ssl/our ca.pem' --tls-protocol no_tlsv1,no_tlsv1_1 --auth LOGIN --auth-user chris@contoso.com --auth-password '<PASSWORD>' --pipeline --quit-after RCPT --timeout 90s`},
+		// RFC 8314: implicit TLS; skip-verify leaves swaks' default alone.
+		{"implicit TLS, skip verify", lang.EN, func(p *profile.Profile) {
 			p.Target.TLS = profile.TLSImplicit
+			p.Target.InsecureSkipVerify = true
+			p.Target.CAFile = "ca.pem"
+			p.Envelope.DSN = profile.DSN{}
 			p.Message = profile.Message{}
-		}, `swaks --server mail1.fabrikam.com --from chris@contoso.com --to kate@fabrikam.com --helo contoso.com --tls-on-connect`},
-		{"hostile values are made visible", func(p *profile.Profile) {
+		}, `swaks --server mail1.fabrikam.com --from chris@contoso.com --to kate@fabrikam.com --helo contoso.com --tls-on-connect --timeout 5m`},
+		// What swaks cannot do is said above the command, in the UI
+		// language: BDAT (RFC 3030), DSN (RFC 3461), stop after DATA, and
+		// the timeouts other than the command timeout.
+		{"notes in Spanish", lang.ES, func(p *profile.Profile) {
+			p.Target.TLS = profile.TLSNone
+			p.Envelope.DSN = profile.DSN{Notify: []string{"failure"}, Ret: "hdrs", EnvID: "x1", ORCPT: true}
+			p.Message = profile.Message{}
+			p.Pipelining, p.Chunking = true, true
+			p.StopAfter = "data"
+			p.Timeouts = profile.Timeouts{Connect: "30s", Command: "2m", FinalDot: "2m", DataBlock: "150s"}
+		}, "# nota: swaks no puede enviar con BDAT (CHUNKING, RFC 3030); este comando envía el mensaje con DATA.\n" +
+			"# nota: swaks no tiene opciones DSN (RFC 3461); NOTIFY=FAILURE RET=HDRS ENVID ORCPT no se envía.\n" +
+			"# nota: swaks no puede parar tras DATA; este comando para tras RCPT TO, así que tampoco sale ningún mensaje.\n" +
+			"# nota: swaks tiene un solo --timeout para todas las esperas; se fija al de los comandos (2m). No se trasladan: conexión 30s, bloque del mensaje 150s.\n" +
+			`swaks --server mail1.fabrikam.com --from chris@contoso.com --to kate@fabrikam.com --helo contoso.com --pipeline --quit-after RCPT --timeout 2m`},
+		{"hostile values are made visible", lang.EN, func(p *profile.Profile) {
 			p.Target.Host = "mx\u202Etest"
+			p.Envelope.DSN = profile.DSN{}
 			p.Message = profile.Message{Subject: "a\r\nBcc: x@y", Body: "ok\x1b[2J\tend"}
-		}, `swaks --server 'mx\u{202E}test' --from chris@contoso.com --to kate@fabrikam.com --helo contoso.com --header 'Subject: a\r\nBcc: x@y' --body 'ok\x1B[2J` + "\t" + `end'`},
+		}, `swaks --server 'mx\u{202E}test' --from chris@contoso.com --to kate@fabrikam.com --helo contoso.com --header 'Subject: a\r\nBcc: x@y' --body 'ok\x1B[2J` + "\t" + `end' --timeout 5m`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,10 +115,32 @@ func TestSwaks(t *testing.T) {
 			if tt.mod != nil {
 				tt.mod(&p)
 			}
-			if got := Swaks(p); got != tt.want {
+			if got := Swaks(p, tt.lang); got != tt.want {
 				t.Errorf("Swaks =\n%s\nwant\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSwaksRunsInShell hands a command with notes to a real POSIX shell
+// (swaks replaced by printf) and checks that the notes are comments and the
+// arguments arrive as written.
+func TestSwaksRunsInShell(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no POSIX shell")
+	}
+	p := seedProfile()
+	p.Chunking = true
+	cmd := Swaks(p, lang.EN)
+	script := "swaks() { printf '%s|' \"$@\"; }\n" + cmd + "\n"
+	out, err := exec.Command(sh, "-c", script).Output()
+	if err != nil {
+		t.Fatalf("sh: %v\n%s", err, script)
+	}
+	if !strings.HasPrefix(string(out), "--server|mail1.fabrikam.com|") || !strings.HasSuffix(string(out), "|--timeout|5m|") ||
+		strings.Contains(string(out), "note") {
+		t.Errorf("the shell read %q", out)
 	}
 }
 
@@ -174,6 +223,15 @@ func TestTelnetScript(t *testing.T) {
 			p.Envelope.To = []string{"a@b.test>\r\nRCPT TO:<evil@x.test"}
 			p.StopAfter = "rcpt"
 		}, []string{"open mail1.fabrikam.com 25", "EHLO contoso.com", "MAIL FROM:<chris@contoso.com>", `RCPT TO:<a@b.test>\r\nRCPT TO:<evil@x.test> NOTIFY=SUCCESS,FAILURE`, "QUIT"}, nil},
+		// RFC 2920 and RFC 3030: the app pipelines and chunks, the hand
+		// does not; the typed lines stay one command at a time with DATA.
+		// The timeouts are advice in the notes.
+		{"pipelining, chunking and timeouts", func(p *profile.Profile) {
+			p.Pipelining, p.Chunking = true, true
+			p.Timeouts = profile.Timeouts{Command: "90s", FinalDot: "15m"}
+			p.StopAfter = "rcpt"
+		}, []string{"open mail1.fabrikam.com 25", "EHLO contoso.com", "MAIL FROM:<chris@contoso.com>", "RCPT TO:<kate@fabrikam.com> NOTIFY=SUCCESS,FAILURE", "QUIT"},
+			[]string{"RFC 2920", "PIPELINING", "BDAT", "RFC 3030", "90s", "15m"}},
 		// RFC 6531: a UTF-8 address needs SMTPUTF8.
 		{"smtputf8", func(p *profile.Profile) {
 			p.Envelope.To = []string{"josé@fabrikam.com"}

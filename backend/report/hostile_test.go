@@ -165,7 +165,7 @@ func TestSentinelSecretAbsent(t *testing.T) {
 		base64.StdEncoding.EncodeToString([]byte(sentinel)),
 	}
 	outs := map[string]string{
-		"swaks":     Swaks(p),
+		"swaks":     Swaks(p, lang.EN),
 		"telnet-en": TelnetScript(p, lang.EN),
 		"telnet-es": TelnetScript(p, lang.ES),
 	}

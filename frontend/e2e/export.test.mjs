@@ -68,7 +68,10 @@ test(
       const text = page.getByTestId("copy-text");
       await text.waitFor();
       const cmd = await text.innerText();
-      assert.match(cmd, /^swaks /);
+      // What swaks cannot do (BDAT here) is a "# note:" line above the command.
+      assert.match(cmd, /^# note: swaks cannot send with BDAT/);
+      assert.match(cmd, /^swaks /m);
+      assert.match(cmd, / --timeout 20s( |$)/m);
       assert.match(cmd, /--server '?127\.0\.0\.1'?/);
       assert.match(cmd, /--to '?user@contoso\.test'?/);
       // The clipboard may be refused in a headless browser; either way the user is told.
