@@ -177,3 +177,23 @@ func BenchmarkReadReply(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadPipelinedReplies reads the replies to one pipelined flight
+// (MAIL, two RCPTs, DATA) from one buffer, as the engine does (RFC 2920).
+func BenchmarkReadPipelinedReplies(b *testing.B) {
+	flight := []byte("250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n550 5.1.1 <nobody@example.com>: Recipient address rejected\r\n" +
+		"354 End data with <CR><LF>.<CR><LF>\r\n")
+	rd := bytes.NewReader(flight)
+	rr := NewReplyReader(rd)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(flight)))
+	for b.Loop() {
+		rd.Reset(flight)
+		rr.Reset(rd)
+		for range 4 {
+			if _, err := rr.ReadReply(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
