@@ -35,6 +35,7 @@ cleanup() {
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
   [ -n "${SMTPPROBE_CONFIG_DIR:-}" ] && rm -rf "$SMTPPROBE_CONFIG_DIR"
   [ -n "${SMTPPROBE_E2E_SAVE_DIR:-}" ] && rm -rf "$SMTPPROBE_E2E_SAVE_DIR"
+  [ -n "${open_dir:-}" ] && rm -rf "$open_dir"
   if [ "$rc" -ne 0 ]; then
     echo "e2e: FAILED; last lines of the app log ($log):"
     tail -n 80 "$log" || true
@@ -53,7 +54,12 @@ SMTPPROBE_CONFIG_DIR=$(mktemp -d)
 # Exports land here instead of behind a native save dialog (test-only hook
 # in app_window.go).
 SMTPPROBE_E2E_SAVE_DIR=$(mktemp -d)
-export SMTPPROBE_CONFIG_DIR SMTPPROBE_E2E_SAVE_DIR
+# Open dialogs answer with this file instead (app_tls.go): the test servers
+# write the certificate of their STARTTLS receiver there, the CA file the
+# wizard's "Browse…" picks.
+open_dir=$(mktemp -d)
+SMTPPROBE_E2E_OPEN_FILE="$open_dir/e2e-ca.pem"
+export SMTPPROBE_CONFIG_DIR SMTPPROBE_E2E_SAVE_DIR SMTPPROBE_E2E_OPEN_FILE
 cd "$root"
 echo "e2e: starting wails dev on display $display (log: $log)"
 DISPLAY="$display" setsid "$WAILS" dev -m -skipbindings -tags "$LINUX_TAGS" -devserver "localhost:$port" -loglevel Info >>"$log" 2>&1 &

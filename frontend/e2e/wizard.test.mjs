@@ -141,6 +141,39 @@ test("every MX: one run per host and a host × step grid", async () => {
   }
 });
 
+// While an every-MX run is still going, the grid already names each host:
+// slow.test has one MX that answers and one that never greets, so the run
+// stays open until Esc, whatever the timing.
+test("every MX: the live grid names the hosts while the run goes", async () => {
+  const b = await launch();
+  try {
+    const page = await openApp(b.context);
+    await page.getByRole("radio", { name: "Test every MX" }).check();
+    await page.getByTestId("field-domain").fill("slow.test");
+    await page.getByTestId("field-dnsServer").fill(servers.dns);
+    await page.getByTestId("field-port").fill(String(servers.port));
+    await page.getByTestId("next").click();
+    await page.getByTestId("field-from").fill("admin@fabrikam.test");
+    await page.getByTestId("field-to").fill("user@contoso.test");
+    await page.getByTestId("next").click();
+    await page.getByTestId("run").click();
+    const grid = page.getByTestId("host-grid");
+    await grid.getByText("mx2.slow.test").waitFor({ timeout: 30000 });
+    await grid.getByText("mx1.slow.test").waitFor();
+    // mx1 finishes, mx2 waits for its greeting: the run is still going.
+    await page.getByTestId("step-quit").first().waitFor({ timeout: 30000 });
+    assert.equal(await page.getByTestId("cancel").count(), 1, "still running");
+    const rows = await grid.locator("tbody tr").allInnerTexts();
+    assert.ok(!rows.some((r) => /#\d/.test(r)), `no placeholder keys: ${JSON.stringify(rows)}`);
+    await page.getByRole("region", { name: "mx2.slow.test" }).waitFor();
+    await screenshot(page, "en-every-mx-live");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("run-canceled").waitFor({ timeout: 10000 });
+  } finally {
+    await b.close();
+  }
+});
+
 test("the dark and high-contrast themes: each step and the result", async () => {
   const b = await launch({ colorScheme: "dark" });
   try {
