@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Comparative benchmarks of issue 11, run by `make bench` (scripts/bench.sh):
 #   1. full session vs swaks, on loopback, whole-process wall time;
-#   2. round trips through bench/cmd/delayproxy (BENCH_DELAY_MS each way);
+#   2. round trips through bench/cmd/delayproxy (BENCH_DELAY_MS each way):
+#      smtpprobe's default send (pipelined when the server offers PIPELINING),
+#      --no-pipelining (lock-step, opt-in) and --chunking, next to swaks'
+#      default and --pipeline;
 #   3. `smtpprobe mx` vs `dig MX` against the same loopback DNS server;
 #   4. every MX: five `smtpprobe listen` hosts, one slow, --all-mx vs the sum;
 #   plus the Go benchmarks of the reply reader and the message builder.
@@ -22,6 +25,7 @@ DELAY_MS=${BENCH_DELAY_MS:-25}
 SLOW=${BENCH_SLOW:-2s}
 DOC=${BENCH_DOC:-$ROOT/docs/benchmarks.md}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 OUT=$ROOT/bench/results/$STAMP
 mkdir -p "$OUT"
 
@@ -132,7 +136,7 @@ sp_send() { echo "$SP send --server $1 --from $COMMON_FROM --to $COMMON_TO --sub
 sw_send() { echo "swaks --server $1 --from $COMMON_FROM --to $COMMON_TO --helo client.test --h-Subject bench --body @$BODY --timeout 30s ${*:2}"; }
 
 # Check that every variant really delivers before timing it.
-for cmd in "$(sp_send "$SMTP")" "$(sp_send "$SMTP" --pipelining --chunking)" "$(sw_send "$SMTP")" "$(sw_send "$SMTP" --pipeline)"; do
+for cmd in "$(sp_send "$SMTP")" "$(sp_send "$SMTP" --no-pipelining)" "$(sp_send "$SMTP" --chunking)" "$(sw_send "$SMTP")" "$(sw_send "$SMTP" --pipeline)"; do
 	$cmd >"$WORK/check.out" 2>&1 || { log "check failed: $cmd"; cat "$WORK/check.out" >&2; exit 1; }
 	grep -q '250 2.0.0 OK: queued' "$WORK/check.out" || { log "no 250 after the dot: $cmd"; cat "$WORK/check.out" >&2; exit 1; }
 done
@@ -141,8 +145,8 @@ bench session-loopback --warmup "$WARMUP" --runs "$((RUNS * 2))" \
 	-n swaks "$(sw_send "$SMTP")" \
 	-n swaks-pipeline "$(sw_send "$SMTP" --pipeline)" \
 	-n smtpprobe "$(sp_send "$SMTP")" \
-	-n smtpprobe-pipelining "$(sp_send "$SMTP" --pipelining)" \
-	-n smtpprobe-pipelining-chunking "$(sp_send "$SMTP" --pipelining --chunking)"
+	-n smtpprobe-no-pipelining "$(sp_send "$SMTP" --no-pipelining)" \
+	-n smtpprobe-chunking "$(sp_send "$SMTP" --chunking)"
 
 # --- where smtpprobe's own time goes -----------------------------------------
 # The session's own clock (--json transcript) shows each gap between a reply
@@ -163,7 +167,7 @@ bench process-start --warmup "$WARMUP" --runs "$((RUNS * 2))" \
 	-n smtpprobe-version "$SP version"
 
 # --- item 2: round trips through the delay proxy -----------------------------
-variants=(swaks swaks-pipeline smtpprobe smtpprobe-pipelining smtpprobe-pipelining-chunking)
+variants=(swaks swaks-pipeline smtpprobe smtpprobe-no-pipelining smtpprobe-chunking)
 for v in "${variants[@]}"; do
 	: >"$OUT/flights-$v.jsonl"
 	start "proxy-$v" "$WORK/bin/delayproxy" -target "$SMTP" -delay "${DELAY_MS}ms" -stats "$OUT/flights-$v.jsonl"
@@ -171,8 +175,8 @@ for v in "${variants[@]}"; do
 	swaks) cmd=$(sw_send "$ADDR") ;;
 	swaks-pipeline) cmd=$(sw_send "$ADDR" --pipeline) ;;
 	smtpprobe) cmd=$(sp_send "$ADDR") ;;
-	smtpprobe-pipelining) cmd=$(sp_send "$ADDR" --pipelining) ;;
-	smtpprobe-pipelining-chunking) cmd=$(sp_send "$ADDR" --pipelining --chunking) ;;
+	smtpprobe-no-pipelining) cmd=$(sp_send "$ADDR" --no-pipelining) ;;
+	smtpprobe-chunking) cmd=$(sp_send "$ADDR" --chunking) ;;
 	esac
 	bench "rtt-$v" --warmup "$WARMUP" --runs "$RUNS" -n "$v" "$cmd"
 done
@@ -250,7 +254,7 @@ bench every-mx --warmup 1 --runs "$RUNS" \
 
 # --- Go benchmarks of the reply reader and the message builder ---------------
 log "go test -bench (reply reader, message builder)"
-go test -run '^$' -bench 'ReadReply|Build' -benchmem -count 5 ./backend/smtpwire ./backend/message >"$OUT/go-bench.txt"
+go test -run '^$' -bench 'Read|Build' -benchmem -count 5 ./backend/smtpwire ./backend/message >"$OUT/go-bench.txt"
 
 # --- report --------------------------------------------------------------------
 {
@@ -268,6 +272,7 @@ go test -run '^$' -bench 'ReadReply|Build' -benchmem -count 5 ./backend/smtpwire
 	echo "warmup=$WARMUP"
 	echo "delay_ms=$DELAY_MS"
 	echo "slow=$SLOW"
+	echo "load_start=$LOAD_START"
 	echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/machine.txt"
 python3 bench/report.py "$OUT" "$DOC"
