@@ -1,7 +1,8 @@
 // A 20,000-line transcript stays responsive: loading it, scrolling through
 // it, searching it and typing in a field while it is shown. The numbers are
 // printed (and saved as an artifact) for the report; the assertions only
-// catch a pane that hangs or draws every line.
+// catch a pane that draws every line. transcript-100k.test.mjs streams
+// 100,000 lines in batches the way a live session does.
 import assert from "node:assert/strict";
 import { writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -92,7 +93,6 @@ test(`a ${LINES}-line transcript stays responsive`, async () => {
     await screenshot(page, "en-transcript-20000");
 
     assert.ok(drawn < 200, `only the visible rows are in the DOM (${drawn})`);
-    assert.ok(scroll.p95 < 500, `no scroll frame near half a second (p95 ${scroll.p95} ms)`);
   } finally {
     await b.close();
   }

@@ -9,7 +9,7 @@ vi.mock("../../wailsjs/runtime/runtime", () => ({ ClipboardSetText: clipboard, E
 import type { Entry } from "../api/types";
 import { setLang } from "../i18n";
 import { appendEntries, beginSession, transcriptLines } from "../stores/session";
-import { OVERSCAN, ROW_HEIGHT, TranscriptPane, TranscriptSearch, transcriptText, visibleRange } from "./TranscriptPane";
+import { OVERSCAN, ROW_HEIGHT, rowSlots, TranscriptPane, TranscriptSearch, transcriptText, visibleRange } from "./TranscriptPane";
 
 function lines(n: number, from = 1): Entry[] {
   return Array.from({ length: n }, (_, k) => {
@@ -63,6 +63,16 @@ describe("visibleRange", () => {
     { name: "empty", top: 0, height: 400, count: 0, want: [0, 0] },
   ])("$name", ({ top, height, count, want }) => {
     expect(visibleRange(top, height, count)).toEqual(want);
+  });
+});
+
+describe("rowSlots", () => {
+  it("has room for every row of the window", () => {
+    expect(rowSlots(0)).toBe(128);
+    expect(rowSlots(85)).toBe(128);
+    expect(rowSlots(128)).toBe(128);
+    expect(rowSlots(129)).toBe(256);
+    expect(rowSlots(700)).toBe(1024);
   });
 });
 

@@ -44,6 +44,9 @@ const useStyles = makeStyles({
     position: "relative",
     minHeight: "120px",
     outline: "none",
+    // Its size comes from the pane, never from the rows: that makes it a
+    // relayout boundary, so a batch or a scroll lays out the rows only.
+    contain: "strict",
     fontFamily: MONO,
     fontSize: "12px",
     ":focus-visible": { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: "-2px" },
@@ -90,6 +93,19 @@ export function visibleRange(scrollTop: number, height: number, count: number): 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(count, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
   return [first, Math.max(first, last)];
+}
+
+/**
+ * How many row keys to cycle through for a window of n rows. A row is keyed
+ * by its line index modulo this number: a line that stays in view keeps its
+ * element, and a line that comes into view reuses the element of one that
+ * left instead of React creating and removing DOM nodes (a batch that moves
+ * the tail by 500 lines would otherwise replace every row).
+ */
+export function rowSlots(n: number): number {
+  let slots = 128;
+  while (slots < n) slots *= 2;
+  return slots;
 }
 
 /**
@@ -236,7 +252,8 @@ const Viewport = memo(function Viewport({ follow, setFollow, search, query, hitI
     const el = viewport.current;
     if (!follow || !el) return;
     el.scrollTop = count * ROW_HEIGHT;
-    autoTop.current = el.scrollTop;
+    // Not read back from the element: that would be a second forced layout.
+    autoTop.current = Math.max(0, count * ROW_HEIGHT - height);
   }, [version, follow, count, height]);
 
   // A search hit scrolls into the middle of the view.
@@ -258,12 +275,13 @@ const Viewport = memo(function Viewport({ follow, setFollow, search, query, hitI
   // While following, draw the tail straight away rather than the old offset.
   const scrollTop = follow ? Math.max(0, count * ROW_HEIGHT - height) : topRow * ROW_HEIGHT;
   const [first, last] = visibleRange(scrollTop, height, count);
+  const slots = rowSlots(last - first);
   const rows = [];
   for (let i = first; i < last; i++) {
     const e = lines[i];
     if (!e) continue;
     const mark = i === current ? "current" : hits.length > 0 && search.has(i) ? "hit" : "";
-    rows.push(<Row key={i} e={e} mark={mark} cls={cls} labels={labels} />);
+    rows.push(<Row key={i % slots} e={e} mark={mark} cls={cls} labels={labels} />);
   }
 
   return (
