@@ -12,6 +12,16 @@ import (
 
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runCmdStdin(t, "", args...)
+}
+
+// runCmdStdin runs the CLI with stdin as what explain reads from standard
+// input (not a terminal).
+func runCmdStdin(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	oldIn, oldTerm := explainStdin, stdinIsTerminal
+	explainStdin, stdinIsTerminal = strings.NewReader(stdin), func() bool { return false }
+	defer func() { explainStdin, stdinIsTerminal = oldIn, oldTerm }()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, &out, &errOut)
 	return code, out.String(), errOut.String()
@@ -150,5 +160,108 @@ func TestExplainHelp(t *testing.T) {
 	code, _, errOut := runCmd(t, "explain", "-h")
 	if code != exitcode.OK || !strings.Contains(errOut, "Usage: smtpprobe explain") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestExplainBounce: a bounce pasted as an argument or on standard input;
+// the reply is taken out of its decoration and its step from the wording.
+func TestExplainBounce(t *testing.T) {
+	t.Setenv("LANG", "en_US.UTF-8")
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	postfix := "<u@fabrikam.com>: host mx.fabrikam.com[192.0.2.25] said: 550 5.1.1\n" +
+		"    <u@fabrikam.com>: Recipient address rejected: User unknown in virtual\n" +
+		"    mailbox table (in reply to RCPT TO command)\n"
+	dsn := "Final-Recipient: rfc822; a@fabrikam.com\nAction: failed\nStatus: 5.1.1\n" +
+		"Diagnostic-Code: smtp; 550 5.1.1 <a@fabrikam.com>: Recipient address rejected: User unknown\n\n" +
+		"Final-Recipient: rfc822; b@fabrikam.com\nAction: failed\nStatus: 4.2.2\n" +
+		"Diagnostic-Code: smtp; 452 4.2.2 <b@fabrikam.com>: Mailbox full\n"
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  []string
+		not   []string
+	}{
+		{"Exchange NDR line as an argument", "",
+			[]string{"explain", "Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'"},
+			[]string{"550 5.1.1", "  550 5.1.1 RESOLVER.ADR.RecipNotFound; not found\n", "Severity: error (permanent failure)"},
+			[]string{"Remote Server", "not found'", "Reply 1 of"}},
+		{"Exchange 2007 form, unquoted words", "",
+			[]string{"explain", "Remote", "server", "returned", "'<user@contoso.com>", "#550", "5.1.1", "RESOLVER.ADR.RecipNotFound;", "not", "found'"},
+			[]string{"  550 5.1.1 RESOLVER.ADR.RecipNotFound; not found\n"}, nil},
+		{"Postfix bounce on stdin: step from the bounce", postfix, []string{"explain"},
+			[]string{"  550 5.1.1 <u@fabrikam.com>: Recipient address rejected: User unknown in virtual mailbox table\n", "Answer to: rcpt (as the bounce says)"},
+			[]string{"in reply to"}},
+		{"- reads stdin, Spanish", postfix, []string{"explain", "-", "--lang", "es"},
+			[]string{"Respuesta a: rcpt (según el rebote)", "Posibles motivos del error:"}, nil},
+		{"--step wins over the bounce", postfix, []string{"explain", "--step", "data"},
+			[]string{"550 5.1.1"}, []string{"Answer to:"}},
+		{"a DSN with two recipients: each reply explained", dsn, []string{"explain"},
+			[]string{"== Reply 1 of 2 ==", "== Reply 2 of 2 ==", "  550 5.1.1 <a@fabrikam.com>", "  452 4.2.2 <b@fabrikam.com>: Mailbox full", "temporary failure"}, nil},
+		{"Exim, multi-line reply with prefixes", "    SMTP error from remote mail server after RCPT TO:<x@gmail.com>:\n" +
+			"    550-5.1.1 The email account that you tried to reach does not exist. Please try\n" +
+			"    550 5.1.1 double-checking the recipient's email address - gsmtp\n", []string{"explain"},
+			[]string{"  550-5.1.1 The email account", "  550 5.1.1 double-checking", "Server software (guessed): Gmail", "Answer to: rcpt"}, nil},
+		{"reply pasted without the 550- prefixes", "550 5.1.1 The email account that you tried to reach does not exist. Please try\ndouble-checking the recipient's email address for typos or\nunnecessary spaces.\n",
+			[]string{"explain"}, []string{"Please try double-checking the recipient's email address for typos or unnecessary spaces."}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCmdStdin(t, tt.stdin, tt.args...)
+			if code != exitcode.OK {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(out, w) {
+					t.Errorf("output has %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+
+	t.Run("JSON: one object for one reply, an array for several", func(t *testing.T) {
+		code, out, _ := runCmdStdin(t, dsn, "explain", "--json")
+		var many []struct {
+			Code     int    `json:"code"`
+			Enhanced string `json:"enhanced"`
+			Class    string `json:"class"`
+		}
+		if err := json.Unmarshal([]byte(out), &many); code != exitcode.OK || err != nil || len(many) != 2 ||
+			many[0].Code != 550 || many[1].Enhanced != "4.2.2" || many[1].Class != "transient" {
+			t.Fatalf("exit %d, %v: %+v\n%s", code, err, many, out)
+		}
+		code, out, _ = runCmdStdin(t, postfix, "explain", "--json")
+		var one struct {
+			Step string `json:"step"`
+			Code int    `json:"code"`
+		}
+		if err := json.Unmarshal([]byte(out), &one); code != exitcode.OK || err != nil || one.Step != "rcpt" || one.Code != 550 {
+			t.Fatalf("exit %d, %v: %+v\n%s", code, err, one, out)
+		}
+	})
+}
+
+func TestExplainStdinErrors(t *testing.T) {
+	tests := []struct {
+		name, stdin, wantErr string
+	}{
+		{"empty", "", "give the reply"},
+		{"blank", " \n\n", "give the reply"},
+		{"no reply in the text", "Your message could not be delivered.\nSorry.\n", "no SMTP reply"},
+		{"more than 64 KiB", "550 5.1.1 x\n" + strings.Repeat("a", 64<<10), "more than 65536 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCmdStdin(t, tt.stdin, "explain")
+			if code != exitcode.Usage || out != "" || !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %q", code, out, errOut, tt.wantErr)
+			}
+		})
 	}
 }
