@@ -96,6 +96,9 @@ export function Wizard({ step, setStep }: { step: number; setStep: (n: number) =
     const r = await runTest(form);
     if (r?.field_errors && Object.keys(r.field_errors).length > 0) {
       setNotice({ intent: "error", text: Object.values(r.field_errors).join(" ") });
+      // Back to the step holding the refused field, so it can be fixed there.
+      const steps = Object.keys(r.field_errors).map(fieldStep).filter((n) => n >= 0);
+      if (steps.length > 0) setStep(Math.min(...steps));
     }
   };
 
@@ -245,4 +248,16 @@ export function Wizard({ step, setStep }: { step: number; setStep: (n: number) =
       </Dialog>
     </div>
   );
+}
+
+const STEP_FIELDS: string[][] = [
+  ["mode", "domain", "dnsServer", "host", "port", "tls", "caFile", "tlsMin"],
+  ["ehlo", "from", "to", "notify", "ret", "envid", "authMech", "authUser", "password"],
+  ["subject", "body", "headers", "stopAfter"],
+];
+
+/** The wizard step of a field Go refused (field names as app_session.go's wizardField gives them); -1 when unknown. */
+export function fieldStep(field: string): number {
+  if (field.startsWith("timeout") || field.startsWith("header")) return 2;
+  return STEP_FIELDS.findIndex((fs) => fs.includes(field));
 }
