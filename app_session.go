@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"strconv"
 	"strings"
@@ -404,6 +405,21 @@ func buildOptions(req TestRequest, l lang.Lang) (session.Options, map[string]str
 	}
 	o.InsecureSkipVerify = req.InsecureSkipVerify
 	o.CAFile = strings.TrimSpace(req.CAFile)
+	if o.CAFile != "" {
+		// The engine refuses the same files; this says why in the admin's
+		// words, with the path as typed.
+		if _, err := tlsreport.LoadRoots(o.CAFile); err != nil {
+			shown := transcript.EscapeString(o.CAFile)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				errs["caFile"] = txtCANotFound.Format(l, shown)
+			case errors.Is(err, fs.ErrPermission):
+				errs["caFile"] = txtCANoAccess.Format(l, shown)
+			default:
+				errs["caFile"] = txtCANotPEM.Format(l, shown)
+			}
+		}
+	}
 	o.TLSMin = strings.TrimSpace(req.TLSMin)
 	if req.AuthMech != "" {
 		o.AuthMech = strings.ToLower(req.AuthMech)
@@ -418,6 +434,18 @@ func buildOptions(req TestRequest, l lang.Lang) (session.Options, map[string]str
 }
 
 var (
+	txtCANotFound = lang.Text{
+		EN: "The CA certificate file %s does not exist. Choose the PEM file of your certificate authority with Browse…",
+		ES: "El archivo de certificado de CA %s no existe. Elija con Examinar… el archivo PEM de su entidad de certificación.",
+	}
+	txtCANoAccess = lang.Text{
+		EN: "The CA certificate file %s cannot be read: access is denied.",
+		ES: "No se puede leer el archivo de certificado de CA %s: acceso denegado.",
+	}
+	txtCANotPEM = lang.Text{
+		EN: "The CA certificate file %s holds no PEM certificate (a text file starting with -----BEGIN CERTIFICATE-----). Export the CA certificate as Base-64 encoded X.509 (.CER).",
+		ES: "El archivo de certificado de CA %s no contiene ningún certificado PEM (un archivo de texto que empieza por -----BEGIN CERTIFICATE-----). Exporte el certificado de la CA como X.509 codificado en Base 64 (.CER).",
+	}
 	txtEnvID = lang.Text{
 		EN: "Use printable ASCII without spaces, '+' or '=' (RFC 3461 §4.4).",
 		ES: "Use ASCII imprimible sin espacios, '+' ni '=' (RFC 3461 §4.4).",

@@ -72,6 +72,9 @@ func TestStartTestCAFileAndTLSMin(t *testing.T) {
 				if res.ExitCode != 2 || res.FieldErrors[tc.field] == "" {
 					t.Fatalf("field errors = %v, want %s", res.FieldErrors, tc.field)
 				}
+				if tc.field == "caFile" && !strings.Contains(res.FieldErrors["caFile"], "CA certificate file") {
+					t.Errorf("caFile error = %q", res.FieldErrors["caFile"])
+				}
 				if n := len(r.Connections()) - before; n != 0 {
 					t.Errorf("a refused input opened %d connections", n)
 				}
