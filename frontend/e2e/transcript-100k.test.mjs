@@ -200,11 +200,16 @@ test(`${LINES} transcript lines streamed in batches stay responsive`, async () =
     const jumps = await scrollRun("jumps");
     const pages = await scrollRun("pages");
 
-    // Search for a line near the end: time from filling the box to the count.
+    // Search for a line near the end, typed key by key as a user does: time
+    // from the first key to the hit count on screen (polled every frame).
     const search = page.getByTestId("transcript").getByPlaceholder("Search");
+    const found = () =>
+      page.waitForFunction(() => [...document.querySelectorAll('[data-testid="transcript"] *')].some((el) => el.childElementCount === 0 && el.textContent === "1 found"), null, {
+        polling: "raf",
+      });
     const s0 = Date.now();
-    await search.fill(`user${SEARCH_AT}@`);
-    await page.getByTestId("transcript").getByText("1 found").waitFor();
+    await search.pressSequentially(`user${SEARCH_AT}@`, { delay: 0 });
+    await found();
     const searchMs = Date.now() - s0;
     const hitShown = await page.getByTestId("transcript-viewport").getByText(`RCPT TO:<user${SEARCH_AT}@contoso.com>`, { exact: true }).isVisible();
 
@@ -229,7 +234,7 @@ test(`${LINES} transcript lines streamed in batches stay responsive`, async () =
       },
       scroll_jumps_60: { raf_interval_ms: stats(jumps.got.frames), per_frame: perFrame(jumps.w, jumps.got.frames.length), long_tasks: jumps.got.longTasks.length },
       scroll_pages_300: { raf_interval_ms: stats(pages.got.frames), per_frame: perFrame(pages.w, pages.got.frames.length), long_tasks: pages.got.longTasks.length },
-      search_ms: searchMs,
+      search_typed_ms: searchMs,
       memory: { before, after },
       rows_in_dom: rowsInDom,
     };
