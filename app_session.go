@@ -356,11 +356,15 @@ func buildOptions(req TestRequest, l lang.Lang) (session.Options, map[string]str
 		StopAfter:  session.StepName(req.StopAfter),
 		Lang:       l,
 		Pipelining: req.Pipelining,
-		Chunking:   req.Chunking,
-		Ret:        strings.ToLower(strings.TrimSpace(req.Ret)),
-		EnvID:      strings.TrimSpace(req.EnvID),
-		ORCPT:      req.ORCPT,
-		ForceDSN:   req.ForceDSN,
+		// The wizard pipelines unless "one command at a time" is ticked:
+		// on is the product's default, so a server without PIPELINING
+		// gets lock-step without a warning.
+		PipeliningByDefault: req.Pipelining,
+		Chunking:            req.Chunking,
+		Ret:                 strings.ToLower(strings.TrimSpace(req.Ret)),
+		EnvID:               strings.TrimSpace(req.EnvID),
+		ORCPT:               req.ORCPT,
+		ForceDSN:            req.ForceDSN,
 	}
 	o.Timeouts = parseTimeouts(req.Timeouts, l, errs)
 	for _, t := range req.To {

@@ -197,3 +197,17 @@ func TestSaveCertificate(t *testing.T) {
 		}
 	}
 }
+
+// Pipelining is the wizard's default (lock-step is the opt-in), so it
+// reaches the engine as the product default, which does not warn about a
+// server without PIPELINING.
+func TestBuildOptionsPipeliningIsTheDefault(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		req := baseRequest("127.0.0.1", 25)
+		req.Pipelining = on
+		o, errs := buildOptions(req, "en")
+		if errs != nil || o.Pipelining != on || o.PipeliningByDefault != on {
+			t.Errorf("pipelining %v: Pipelining %v, PipeliningByDefault %v, errors %v", on, o.Pipelining, o.PipeliningByDefault, errs)
+		}
+	}
+}
