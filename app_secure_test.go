@@ -87,12 +87,40 @@ func TestStartTestTLSAndAuthFromKeyring(t *testing.T) {
 // is in the TLS report.
 func TestStartTestTLSVerifyFailure(t *testing.T) {
 	a, r, req, _ := secureSetup(t)
+	rec := &recorder{}
+	a.emit = rec.emit
 	res, err := a.StartTest("sec-2", req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.OK || len(res.Runs) != 1 || res.Runs[0].TLS == nil || res.Runs[0].TLS.Problem == nil {
 		t.Fatalf("result = %+v", res)
+	}
+	// The 220 to STARTTLS came before the handshake failed: the headline
+	// and the step must blame TLS, not call the server fine because its
+	// last reply was positive (it once said "Server reachable").
+	run := res.Runs[0]
+	if v := run.Verdict; v.Step != "starttls" || v.Severity == "ok" || v.Verdict == "server_reachable" || v.ExitCode != run.ExitCode {
+		t.Errorf("verdict = %+v, exit code %d", v, run.ExitCode)
+	}
+	var final *StepDTO
+	for i := range run.Steps {
+		if run.Steps[i].Name == "starttls" {
+			final = &run.Steps[i]
+		}
+	}
+	if final == nil || final.Evaluation == nil || final.Evaluation.Class == "success" {
+		t.Fatalf("starttls step = %+v", final)
+	}
+	// The live row shows the explanation the final result keeps.
+	var live *StepDTO
+	for _, e := range rec.named("session:sec-2:step") {
+		if ev := e.data[0].(StepEvent); ev.Step.Name == "starttls" && ev.Step.Status != "running" {
+			live = &ev.Step
+		}
+	}
+	if live == nil || live.Evaluation == nil || live.Evaluation.Summary != final.Evaluation.Summary {
+		t.Errorf("live starttls step = %+v, final %+v", live, final.Evaluation)
 	}
 	for _, s := range res.Runs[0].Steps {
 		if s.Name == "auth" && s.Status == "ok" {

@@ -508,32 +508,21 @@ func hostRun(r *session.Result, l lang.Lang) HostRun {
 	if run.Extensions == nil {
 		run.Extensions = []string{}
 	}
-	outcomes := make([]diagnose.Outcome, len(r.Steps))
-	for i, s := range r.Steps {
-		outcomes[i] = outcome(s)
-	}
-	evals := diagnose.EvaluateOutcomes(outcomes)
-	for i, s := range r.Steps {
+	// The engine evaluated each step as it ended, knowing the server's
+	// software, TLS and AUTH state and the steps before it; those
+	// explanations (in both languages) are the ones shown.
+	for _, s := range r.Steps {
 		d := stepDTO(s, r.Started)
-		if i < len(evals) && evals[i].Class != "" {
-			ev := evals[i]
-			d.Evaluation = &ev
-		}
+		d.Evaluation = s.Diagnosis
 		run.Steps = append(run.Steps, d)
 	}
-	run.Verdict = diagnose.Verdict(outcomes)
+	if r.Headline != nil {
+		run.Verdict = *r.Headline
+	}
 	for _, w := range r.Warnings {
 		run.Warnings = append(run.Warnings, w.Text.In(l))
 	}
 	return run
-}
-
-func outcome(s session.Step) diagnose.Outcome {
-	o := diagnose.Outcome{Step: string(s.Name), Recipient: s.Recipient, Reply: s.Reply, Status: string(s.Status), Detail: s.Error}
-	if s.Reply == nil {
-		o.Failure = string(s.Failure)
-	}
-	return o
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -656,20 +645,9 @@ func (s *streamer) flush(last bool) {
 	}
 	for _, p := range steps {
 		ev := StepEvent{Host: p.host, Index: p.index, Step: stepDTO(p.step, s.start)}
-		// Explaining a finished step here keeps the bilingual evaluation
-		// off the engine goroutine.
-		if p.step.Status != session.StatusRunning && p.step.Status != session.StatusSkipped {
-			o := outcome(p.step)
-			var e diagnose.Evaluation
-			if o.Reply != nil {
-				e = diagnose.Evaluate(o.Step, o.Reply, diagnose.Context{})
-			} else if o.Failure != "" {
-				e = diagnose.EvaluateFailure(o.Step, o.Failure, o.Detail, diagnose.Context{})
-			}
-			if e.Class != "" {
-				ev.Step.Evaluation = &e
-			}
-		}
+		// The engine explained the step when it ended, with the session's
+		// context; the live row shows the same words as the final result.
+		ev.Step.Evaluation = p.step.Diagnosis
 		s.emit("session:"+s.id+":step", ev)
 	}
 }

@@ -68,7 +68,9 @@ func (e *engine) finish() *Result {
 	e.res.Duration = time.Since(e.res.Started)
 	e.res.DurationMS = ms(e.res.Duration)
 	e.res.finish()
-	e.res.Verdict = verdict(e.res, e)
+	e.res.Headline = verdict(e.res)
+	loc := e.res.Headline.Localize(e.l)
+	e.res.Verdict = &loc
 	return e.res
 }
 
@@ -117,7 +119,11 @@ func (e *engine) end(i int, st Status, f Failure, why *lang.Text) {
 	}
 	s.Duration = time.Since(s.Started)
 	s.DurationMS = ms(s.Duration)
-	s.Evaluation = e.ev.evaluate(*s, e.conn != nil && e.conn.TLS(), e)
+	s.Diagnosis = e.ev.evaluate(*s, e.conn != nil && e.conn.TLS(), e.res.Steps)
+	if s.Diagnosis != nil {
+		loc := s.Diagnosis.Localize(e.l)
+		s.Evaluation = &loc
+	}
 	e.emit(i)
 }
 

@@ -30,9 +30,10 @@ func outcomeOf(s Step) diagnose.Outcome {
 	return o
 }
 
-// evaluate explains step s in the session's language, or returns nil for a
-// step with nothing to explain (skipped, or done without a reply).
-func (v *evaluator) evaluate(s Step, tls bool, e *engine) *diagnose.LocalizedEvaluation {
+// evaluate explains step s in both languages, or returns nil for a step with
+// nothing to explain (skipped, or done without a reply). steps are the
+// session's steps so far.
+func (v *evaluator) evaluate(s Step, tls bool, steps []Step) *diagnose.Evaluation {
 	if s.Status == StatusSkipped || s.Status == StatusRunning {
 		return nil
 	}
@@ -58,18 +59,17 @@ func (v *evaluator) evaluate(s Step, tls bool, e *engine) *diagnose.LocalizedEva
 	if s.Name == StepAuth && s.Status == StatusOK {
 		v.authed = true
 	}
-	asConsequence(&ev, s, e.res.Steps)
-	loc := ev.Localize(e.l)
-	return &loc
+	asConsequence(&ev, s, steps)
+	return &ev
 }
 
-// verdict is the headline for the whole session, in the session's language.
-func verdict(r *Result, e *engine) *diagnose.LocalizedHeadline {
+// verdict is the headline for the whole session.
+func verdict(r *Result) *diagnose.Headline {
 	outcomes := make([]diagnose.Outcome, 0, len(r.Steps))
 	for _, s := range r.Steps {
 		outcomes = append(outcomes, outcomeOf(s))
 	}
-	h := diagnose.Verdict(outcomes).Localize(e.l)
+	h := diagnose.Verdict(outcomes)
 	// The Result's exit code is authoritative (it ranks every failed step);
 	// the headline must not tell scripts something else.
 	h.ExitCode = r.ExitCode

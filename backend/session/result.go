@@ -126,6 +126,10 @@ type Step struct {
 	// Evaluation explains the step's reply or failure in the session's
 	// language: meaning, likely causes, what to try next.
 	Evaluation *diagnose.LocalizedEvaluation `json:"evaluation,omitempty"`
+	// Diagnosis is Evaluation in both languages, for a caller that shows the
+	// step again in another language (the desktop app's language switch)
+	// without evaluating it a second time without the session's context.
+	Diagnosis *diagnose.Evaluation `json:"-"`
 }
 
 // Server identifies the server a Result talked to.
@@ -206,6 +210,8 @@ type Result struct {
 	// Verdict is the one-line headline for the session with its most likely
 	// cause, in the session's language.
 	Verdict *diagnose.LocalizedHeadline `json:"verdict,omitempty"`
+	// Headline is Verdict in both languages (see Step.Diagnosis).
+	Headline *diagnose.Headline `json:"-"`
 }
 
 // Step returns the first step named n, or nil.
