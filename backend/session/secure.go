@@ -363,9 +363,9 @@ func (e *engine) startTLS() bool {
 	}
 	if shown, n := e.conn.DiscardBuffered(200); n > 0 {
 		e.warn("starttls-plaintext-discarded", lang.Text{
-			EN: fmt.Sprintf("The server sent %d bytes in plaintext after its 220 to STARTTLS; they were discarded, not read as replies (STARTTLS injection, CVE-2011-0411): %q",
+			EN: fmt.Sprintf("The server sent %d bytes in plaintext after its 220 to STARTTLS; they were discarded, not read as replies (STARTTLS injection, CVE-2011-0411): \"%s\"",
 				n, transcript.Escape(shown)),
-			ES: fmt.Sprintf("El servidor envió %d bytes sin cifrar tras su 220 a STARTTLS; se descartaron, no se leyeron como respuestas (inyección STARTTLS, CVE-2011-0411): %q",
+			ES: fmt.Sprintf("El servidor envió %d bytes sin cifrar tras su 220 a STARTTLS; se descartaron, no se leyeron como respuestas (inyección STARTTLS, CVE-2011-0411): \"%s\"",
 				n, transcript.Escape(shown)),
 		})
 	}

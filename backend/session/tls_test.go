@@ -300,6 +300,16 @@ func TestSTARTTLSInjection(t *testing.T) {
 	if !slices.Equal(r.Extensions, []string{"8BITMIME"}) || !hasWarning(r, "starttls-plaintext-discarded") {
 		t.Errorf("extensions %q warnings %+v", r.Extensions, r.Warnings)
 	}
+	// The discarded bytes are shown escaped once, as the transcript shows
+	// them, not escaped again by %q.
+	for _, w := range r.Warnings {
+		if w.Code == "starttls-plaintext-discarded" {
+			want := `"` + transcript.Escape([]byte("250-FAKE\r\n")) + `"`
+			if !strings.Contains(w.Text.EN, want) || !strings.Contains(w.Text.ES, want) {
+				t.Errorf("warning %+v, want it to show %s", w.Text, want)
+			}
+		}
+	}
 }
 
 // authBackend offers AUTH through go-smtp's AuthSession, checking against

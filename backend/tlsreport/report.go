@@ -158,6 +158,11 @@ func (r Report) Summary(l lang.Lang) string {
 		head += ", " + r.CipherSuite
 	}
 	if head == "" {
+		// No version: the handshake never completed, so there is nothing
+		// to name but the problem.
+		if r.Problem != nil {
+			return summaryNoHandshake.Format(l, r.Problem.Text.In(l))
+		}
 		head = "TLS"
 	}
 	switch {
@@ -176,9 +181,15 @@ var (
 		EN: "certificate verified for %s",
 		ES: "certificado verificado para %s",
 	}
+	// The app shows these lines too, where the choice is a checkbox: name
+	// the choice and the flag.
 	summarySkipped = lang.Text{
-		EN: "verification failed: %s — continuing because you chose --insecure-skip-verify",
-		ES: "la verificación falló: %s — se continúa porque eligió --insecure-skip-verify",
+		EN: "verification failed: %s — continuing because you chose to go on when the certificate does not verify (--insecure-skip-verify)",
+		ES: "la verificación falló: %s — se continúa porque eligió seguir aunque el certificado no se verifique (--insecure-skip-verify)",
+	}
+	summaryNoHandshake = lang.Text{
+		EN: "handshake failed: %s",
+		ES: "la negociación TLS falló: %s",
 	}
 )
 

@@ -213,9 +213,9 @@ func TestSkipVerifySummary(t *testing.T) {
 		want string
 	}{
 		{lang.EN, "verification failed: The server's certificate has expired."},
-		{lang.EN, "continuing because you chose --insecure-skip-verify"},
+		{lang.EN, "continuing because you chose to go on when the certificate does not verify (--insecure-skip-verify)"},
 		{lang.ES, "la verificación falló: El certificado del servidor ha caducado."},
-		{lang.ES, "se continúa porque eligió --insecure-skip-verify"},
+		{lang.ES, "se continúa porque eligió seguir aunque el certificado no se verifique (--insecure-skip-verify)"},
 	} {
 		if got := rep.Summary(tc.l); !strings.Contains(got, tc.want) || !strings.HasPrefix(got, "TLS 1.3, ") {
 			t.Errorf("Summary(%s) = %q, want it to contain %q", tc.l, got, tc.want)
@@ -295,6 +295,14 @@ func TestNotTLSAndTimeout(t *testing.T) {
 	_, rep, err := dial(t, plain, Options{ServerName: host})
 	if err == nil || rep.Problem == nil || rep.Problem.Kind != KindHandshake || !strings.Contains(rep.Problem.EN, "did not answer with TLS") {
 		t.Fatalf("plaintext server: err %v, problem %+v", err, rep.Problem)
+	}
+	// No version was negotiated: the summary is the problem alone, not
+	// "TLS; ..." as if TLS were a version.
+	if got := rep.Summary(lang.EN); !strings.HasPrefix(got, "handshake failed: ") || !strings.Contains(got, "did not answer with TLS") {
+		t.Errorf("Summary(en) = %q", got)
+	}
+	if got := rep.Summary(lang.ES); !strings.HasPrefix(got, "la negociación TLS falló: ") {
+		t.Errorf("Summary(es) = %q", got)
 	}
 
 	// Reads the ClientHello and never answers; returns when the client hangs up.
