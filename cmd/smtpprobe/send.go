@@ -181,6 +181,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		o.Headers = append(o.Headers, message.Header{Name: name, Value: strings.TrimPrefix(value, " ")})
 	}
+	sec.remembered = extras.rememberedSecret(l, stderr)
 	if msg := sec.apply(l, &o, stderr); msg != "" {
 		return usage(msg)
 	}

@@ -38,13 +38,9 @@ var (
 		EN: "Note: the profile's domain %s is not used: send looks up the MX hosts of the first recipient's domain.",
 		ES: "Nota: no se usa el dominio %s del perfil: send busca los MX del dominio del primer destinatario.",
 	}
-	txtProfTLS = lang.Text{
-		EN: "Note: the profile asks for TLS mode %q, which send cannot do yet; the session runs without TLS.",
-		ES: "Nota: el perfil pide el modo TLS %q, que send aún no admite; la sesión se hace sin TLS.",
-	}
-	txtProfAuth = lang.Text{
-		EN: "Note: the profile uses AUTH (%s), which send cannot do yet; the session runs without it.",
-		ES: "Nota: el perfil usa AUTH (%s), que send aún no admite; la sesión se hace sin autenticación.",
+	txtProfKeyring = lang.Text{
+		EN: "Note: the password the profile remembers could not be read from the keyring: %s",
+		ES: "Nota: no se pudo leer del almacén de claves la contraseña que recuerda el perfil: %s",
 	}
 	txtProfSaved = lang.Text{
 		EN: "Saved profile %q (id %s) in %s",
@@ -139,13 +135,32 @@ func (x *sendExtras) prepare(l lang.Lang, stderr io.Writer) string {
 	if p.Target.Host == "" && p.Target.Domain != "" && !x.explicitSet["server"] {
 		fmt.Fprintln(stderr, txtProfDomain.Format(l, transcript.EscapeString(p.Target.Domain)))
 	}
-	if p.Target.TLS == profile.TLSStartTLS || p.Target.TLS == profile.TLSImplicit {
-		fmt.Fprintln(stderr, txtProfTLS.Format(l, p.Target.TLS))
-	}
-	if p.Auth.Mechanism != "" || p.Auth.User != "" {
-		fmt.Fprintln(stderr, txtProfAuth.Format(l, transcript.EscapeString(p.Auth.Mechanism+" "+p.Auth.User)))
-	}
 	return ""
+}
+
+// rememberedSecret returns the AUTH password the OS keyring keeps for the
+// --profile, when the run authenticates as the profile's own user (a
+// password is never sent for another user than it was saved for). A
+// keyring that cannot be read is a note, and the password is asked for
+// as without a profile.
+func (x *sendExtras) rememberedSecret(l lang.Lang, stderr io.Writer) func(user string) string {
+	return func(user string) string {
+		if x.base == nil || x.base.Auth.SecretRef == "" || x.base.Auth.User != user {
+			return ""
+		}
+		s, msg := x.store(l)
+		if msg != "" {
+			return ""
+		}
+		secret, err := s.GetSecret(x.base.ID)
+		if err != nil {
+			if !errors.Is(err, profile.ErrNoSecret) && !errors.Is(err, profile.ErrNotFound) {
+				fmt.Fprintln(stderr, txtProfKeyring.Format(l, profile.Explain(err, l)))
+			}
+			return ""
+		}
+		return secret
+	}
 }
 
 // given reports whether the flag name was on the command line (not only
@@ -267,6 +282,15 @@ func profileFlags(p profile.Profile) []flagValue {
 	if p.Envelope.DSN.Force {
 		add("force-dsn", "true")
 	}
+	if p.Target.TLS != "" {
+		add("tls", string(p.Target.TLS))
+	}
+	if p.Auth.User != "" {
+		add("auth-user", p.Auth.User)
+		if p.Auth.Mechanism != "" {
+			add("auth-mech", strings.ToLower(p.Auth.Mechanism))
+		}
+	}
 	if p.Target.CAFile != "" {
 		add("ca-file", p.Target.CAFile)
 	}
@@ -321,14 +345,9 @@ func (x *sendExtras) save(l lang.Lang, body string, stderr io.Writer) string {
 	}
 	p := profile.New(name)
 	if x.base != nil {
-		// What send cannot express (description, TLS mode, AUTH) is kept
-		// from the profile the run started from.
-		p.Description, p.Target.TLS, p.Target.Domain, p.Auth = x.base.Description, x.base.Target.TLS, x.base.Target.Domain, x.base.Auth
-		p.Auth.SecretRef = ""
-	} else {
-		// send has no TLS yet: say so rather than let the GUI assume
-		// opportunistic STARTTLS for this test.
-		p.Target.TLS = profile.TLSNone
+		// What send cannot express (description, the recipient domain) is
+		// kept from the profile the run started from.
+		p.Description, p.Target.Domain = x.base.Description, x.base.Target.Domain
 	}
 	entries, err := s.List()
 	if err != nil {
@@ -387,6 +406,13 @@ func (x *sendExtras) save(l lang.Lang, body string, stderr io.Writer) string {
 	p.Envelope.DSN.EnvID = str("envid")
 	p.Envelope.DSN.ORCPT = str("orcpt") == "true"
 	p.Envelope.DSN.Force = str("force-dsn") == "true"
+	p.Target.TLS = profile.TLSMode(str("tls"))
+	if user := str("auth-user"); user != "" {
+		p.Auth.User = user
+		if m := str("auth-mech"); m != "" && m != "auto" {
+			p.Auth.Mechanism = strings.ToUpper(m)
+		}
+	}
 	p.Target.CAFile = str("ca-file")
 	p.Target.TLSMin = str("tls-min")
 	p.Target.InsecureSkipVerify = str("insecure-skip-verify") == "true"

@@ -22,8 +22,8 @@ const maxSecret = 16 << 10
 // Texts of the TLS and AUTH flags.
 var (
 	txtSendNoSecret = lang.Text{
-		EN: "--auth-user needs a password: name an environment variable that holds it with --auth-password-env, or run in a terminal to be asked for it",
-		ES: "--auth-user necesita una contraseña: indique con --auth-password-env una variable de entorno que la contenga, o ejecute en un terminal para que se le pida",
+		EN: "--auth-user needs a password: name an environment variable that holds it with --auth-password-env, use a --profile whose password the app remembered for this user, or run in a terminal to be asked for it",
+		ES: "--auth-user necesita una contraseña: indique con --auth-password-env una variable de entorno que la contenga, use un --profile cuya contraseña recordó la aplicación para este usuario, o ejecute en un terminal para que se le pida",
 	}
 	txtSendEmptyEnv = lang.Text{
 		EN: "--auth-password-env: the environment variable %s is not set or empty",
@@ -47,6 +47,10 @@ type secureFlags struct {
 	tls, caFile, tlsMin, saveCert string
 	skipVerify, allowPlain        bool
 	authUser, authMech, authEnv   string
+
+	// remembered returns the password a --profile keeps in the OS
+	// keyring for user, or "" when it has none for that user.
+	remembered func(user string) string
 }
 
 func registerSecureFlags(fs *flag.FlagSet) *secureFlags {
@@ -58,7 +62,7 @@ func registerSecureFlags(fs *flag.FlagSet) *secureFlags {
 	fs.StringVar(&f.saveCert, "save-cert", "", "write the server's certificate chain to this file as PEM")
 	fs.StringVar(&f.authUser, "auth-user", "", "authenticate (AUTH, RFC 4954) as this user")
 	fs.StringVar(&f.authMech, "auth-mech", "auto", "AUTH mechanism: auto, plain, login, cram-md5 or xoauth2 (the token as password)")
-	fs.StringVar(&f.authEnv, "auth-password-env", "", "name of the environment variable holding the password or token (else it is asked for)")
+	fs.StringVar(&f.authEnv, "auth-password-env", "", "name of the environment variable holding the password or token (else the --profile's remembered one, else it is asked for)")
 	fs.BoolVar(&f.allowPlain, "allow-plaintext-auth", false, "allow AUTH over a connection without TLS")
 	return f
 }
@@ -76,7 +80,13 @@ func (f *secureFlags) apply(l lang.Lang, o *session.Options, stderr io.Writer) s
 		return ""
 	}
 	var secret string
+	// --auth-password-env wins; then the keyring of the --profile (the
+	// password the app remembered); then the terminal.
+	if f.authEnv == "" && f.remembered != nil {
+		secret = f.remembered(f.authUser)
+	}
 	switch {
+	case secret != "":
 	case f.authEnv != "":
 		secret = os.Getenv(f.authEnv)
 		if secret == "" {
