@@ -17,6 +17,7 @@ import (
 
 	"smtpprobe/backend/internal/testcerts"
 	"smtpprobe/backend/lang"
+	"smtpprobe/internal/loopback"
 )
 
 const host = "mx.example.test"
@@ -53,29 +54,14 @@ func startTLS(t *testing.T, cfg *tls.Config) *server {
 		t.Fatal(err)
 	}
 	s.addr = ln.Addr().String()
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				if c.(*tls.Conn).Handshake() == nil {
-					// Wait for the client to close so the handshake's final
-					// messages are never cut short.
-					c.Read(make([]byte, 1))
-				}
-			}()
+	loopback.Serve(t, ln, func(c net.Conn) {
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		if c.(*tls.Conn).Handshake() == nil {
+			// Wait for the client to close so the handshake's final
+			// messages are never cut short.
+			_, _ = c.Read(make([]byte, 1))
 		}
-	}()
+	})
 	return s
 }
 
@@ -83,25 +69,7 @@ func startTLS(t *testing.T, cfg *tls.Config) *server {
 // that are not TLS servers at all.
 func startRaw(t *testing.T, fn func(net.Conn)) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() { defer wg.Done(); defer c.Close(); fn(c) }()
-		}
-	}()
-	return ln.Addr().String()
+	return loopback.Listen(t, fn)
 }
 
 func dial(t *testing.T, addr string, opts Options) (*tls.Conn, Report, error) {

@@ -14,6 +14,7 @@ import (
 	"smtpprobe/backend/exitcode"
 	"smtpprobe/backend/profile"
 	"smtpprobe/backend/session"
+	"smtpprobe/internal/loopback"
 )
 
 // readTap records every Read the server side makes, so a test can see which
@@ -138,29 +139,7 @@ func TestSendPipeliningDefault(t *testing.T) {
 // PIPELINING; it answers each command line as it reads it.
 func noPipeliningServer(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { _ = ln.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				serveNoPipelining(c)
-			}()
-		}
-	}()
-	return ln.Addr().String()
+	return loopback.Listen(t, serveNoPipelining)
 }
 
 func serveNoPipelining(c net.Conn) {
