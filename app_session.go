@@ -545,6 +545,7 @@ type streamer struct {
 	index   map[[2]int]int // (host, step ID) -> position in the host's list
 	count   map[int]int    // host -> steps seen
 	names   map[int]string // host -> its name, from its first step
+	shared  []session.Step // every-MX: the MX lookup all hosts share (host -1)
 	done    chan struct{}
 	stopped chan struct{}
 }
@@ -581,9 +582,29 @@ func (s *streamer) entry(h int, e transcript.Entry) {
 func (s *streamer) step(h int, st session.Step) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if h < 0 {
+		// The shared MX lookup of an every-MX run: kept to be repeated at
+		// the head of each host's list, as the final result has it.
+		if n := len(s.shared); n > 0 && s.shared[n-1].ID == st.ID {
+			s.shared[n-1] = st
+		} else {
+			s.shared = append(s.shared, st)
+		}
+	}
 	if h >= 0 && st.Host != "" && s.names[h] == "" {
 		s.names[h] = st.Host
 	}
+	if h >= 0 && s.count[h] == 0 {
+		for _, sh := range s.shared {
+			s.queueStep(h, sh)
+		}
+	}
+	s.queueStep(h, st)
+}
+
+// queueStep queues st for host h at its place in the host's list. Called
+// with mu held.
+func (s *streamer) queueStep(h int, st session.Step) {
 	key := [2]int{h, st.ID}
 	i, ok := s.index[key]
 	if !ok {

@@ -314,11 +314,22 @@ func TestStartTestEveryMX(t *testing.T) {
 	// shows names while the run goes, with the same keys as the result.
 	entries, steps, _ := streamed(t, rec, "s-all")
 	live := map[string]int{}
+	first := map[string]string{}
 	for _, ev := range steps {
 		live[ev.Host]++
+		if ev.Index == 0 && ev.Step.Status != "running" {
+			first[ev.Host] = ev.Step.Name
+		}
 	}
 	if live["mx1.contoso.test"] == 0 || live["mx2.contoso.test"] == 0 || len(live) != 3 { // "" is the shared resolve step
 		t.Errorf("step events per host = %v", live)
+	}
+	// Each host's live list starts with the MX lookup they share, as in
+	// the final result, so the grid has no nameless row once hosts are known.
+	for _, h := range []string{"mx1.contoso.test", "mx2.contoso.test"} {
+		if first[h] != "resolve" {
+			t.Errorf("live list of %s starts with %q, want resolve", h, first[h])
+		}
 	}
 	for _, e := range entries {
 		if strings.HasPrefix(e.Host, "#") {

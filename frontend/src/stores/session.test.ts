@@ -71,6 +71,19 @@ describe("session store", () => {
     expect(rows[2]?.name).toBe("ehlo");
   });
 
+  it("drops the shared MX-lookup row once every-MX hosts are named", () => {
+    applyStep("s1", { host: "", index: 0, step: step("resolve", "running") });
+    applyStep("s1", { host: "", index: 0, step: step("resolve", "ok") });
+    expect(sessionStore.get().hosts).toEqual([""]);
+    applyStep("s1", { host: "mx1.contoso.test", index: 0, step: step("resolve", "ok") });
+    applyStep("s1", { host: "mx1.contoso.test", index: 1, step: step("connect", "running") });
+    applyStep("s1", { host: "mx2.contoso.test", index: 0, step: step("resolve", "ok") });
+    const s = sessionStore.get();
+    expect(s.hosts).toEqual(["mx1.contoso.test", "mx2.contoso.test"]);
+    expect(Object.keys(s.steps).sort()).toEqual(["mx1.contoso.test", "mx2.contoso.test"]);
+    expect(s.steps["mx1.contoso.test"]?.map((r) => r.name)).toEqual(["resolve", "connect"]);
+  });
+
   it("lets the final result replace whatever streamed", () => {
     appendEntries("s1", [entry(1, "partial")]);
     const r: RunResult = {

@@ -96,8 +96,18 @@ export function applyStep(id: string, ev: { host: string; index: number; step: S
   // leave a hole that the timeline would trip over.
   while (list.length < ev.index) list.push({ name: "", status: "running", duration_ms: 0, host });
   list[ev.index] = { ...ev.step, host };
-  const hosts = s.hosts.includes(host) ? s.hosts : [...s.hosts, host];
-  sessionStore.set({ ...s, hosts, steps: { ...s.steps, [host]: list } });
+  let hosts = s.hosts.includes(host) ? s.hosts : [...s.hosts, host];
+  let steps = { ...s.steps, [host]: list };
+  if (host !== "" && "" in steps) {
+    // Every MX: the shared MX lookup streams under "" until the hosts are
+    // known; Go then repeats it at the head of each host's list (as in the
+    // final result), so the nameless row goes.
+    const { "": _shared, ...named } = steps;
+    void _shared;
+    steps = named;
+    hosts = hosts.filter((h) => h !== "");
+  }
+  sessionStore.set({ ...s, hosts, steps });
 }
 
 /** The final result replaces everything streamed: it is the authoritative copy. */
