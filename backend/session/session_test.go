@@ -213,12 +213,13 @@ func TestStopAfter(t *testing.T) {
 				if last := r.Steps[len(r.Steps)-1].Name; last != tt.last {
 					t.Errorf("last step %s, want %s: %q", last, tt.last, steps(r))
 				}
-				// The server may still be reading when Run returns.
+				// The server may still be reading, or not yet have called
+				// its session's Data, when Run returns.
 				deadline := time.Now().Add(5 * time.Second)
-				var verbs []string
+				var verbs, events []string
 				for {
-					verbs = verbsOf(s.tap.Received())
-					if reflect.DeepEqual(verbs, tt.commands) || time.Now().After(deadline) {
+					verbs, events = verbsOf(s.tap.Received()), s.Events()
+					if (reflect.DeepEqual(verbs, tt.commands) && reflect.DeepEqual(events, tt.events)) || time.Now().After(deadline) {
 						break
 					}
 					time.Sleep(10 * time.Millisecond)
@@ -226,8 +227,8 @@ func TestStopAfter(t *testing.T) {
 				if !reflect.DeepEqual(verbs, tt.commands) {
 					t.Errorf("server received %q, want %q", verbs, tt.commands)
 				}
-				if got := s.Events(); !reflect.DeepEqual(got, tt.events) {
-					t.Errorf("server events %q, want %q", got, tt.events)
+				if !reflect.DeepEqual(events, tt.events) {
+					t.Errorf("server events %q, want %q", events, tt.events)
 				}
 				if d := s.Data(); len(d) != 0 {
 					t.Errorf("the server stored a message: %q", d)
