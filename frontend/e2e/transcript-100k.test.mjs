@@ -6,6 +6,12 @@
 // keystroke into a wizard field while streaming, scrolling top to bottom,
 // search, JS heap and DOM size. The numbers are printed and saved as
 // artifacts/transcript-100k.json; the assertions check correctness only.
+// E2E_FRONTEND (set by run.sh) says which React build was measured: "dev"
+// (Vite dev server) or "prod" (the production build, E2E_FRONTEND=prod).
+// TRANSCRIPT_PROFILE=1 also records a CDP CPU profile of streaming and
+// scrolling (artifacts/transcript-100k.cpuprofile, top self times in
+// transcript-100k-profile.json); profiling slows the page, so the numbers
+// of such a run are marked "profiled" and are not the ones to report.
 import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -13,6 +19,8 @@ import { test } from "node:test";
 import { ARTIFACTS, launch, openApp, screenshot } from "./lib/app.mjs";
 
 const LINES = Number(process.env.TRANSCRIPT_LINES ?? 100000);
+const FRONTEND = process.env.E2E_FRONTEND ?? "dev";
+const PROFILE = process.env.TRANSCRIPT_PROFILE === "1";
 const BATCH = 500;
 const EVERY_MS = 50;
 const LONG_AT = Math.floor(LINES * 0.9); // a 900-character EHLO reply line
@@ -32,6 +40,26 @@ const stats = (xs) => {
   const at = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
   return { n: s.length, median: round(at(0.5)), p95: round(at(0.95)), max: round(s[s.length - 1] ?? 0) };
 };
+
+// The functions with the most self time in a CDP CPU profile, as
+// "name url:line" with their share of all samples.
+function topSelf(profile, n = 30) {
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((x) => [x.id, x]));
+  const counts = new Map();
+  for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
+  let total = 0;
+  for (const [id, c] of counts) {
+    const f = byId.get(id).callFrame;
+    const key = `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*\//, "")}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + c);
+    total += c;
+  }
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, c]) => ({ fn: k, self_pct: round((100 * c) / total) }));
+}
 
 // Installed in the page: a frame sampler (rAF intervals) and a long-task
 // recorder, both started and stopped by the test.
@@ -115,6 +143,12 @@ test(`${LINES} transcript lines streamed in batches stay responsive`, async () =
     let m1 = await metrics();
     const idleWork = work(m0, m1);
     const keystrokeIdle = await keystroke();
+
+    if (PROFILE) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+      await cdp.send("Profiler.start");
+    }
 
     // Stream: the page emits BATCH lines every EVERY_MS on the session's
     // entries event, while the test types into a wizard field.
@@ -201,6 +235,12 @@ test(`${LINES} transcript lines streamed in batches stay responsive`, async () =
     };
     const jumps = await scrollRun("jumps");
     const pages = await scrollRun("pages");
+    if (PROFILE) {
+      const { profile } = await cdp.send("Profiler.stop");
+      await mkdir(ARTIFACTS, { recursive: true });
+      await writeFile(path.join(ARTIFACTS, "transcript-100k.cpuprofile"), JSON.stringify(profile));
+      await writeFile(path.join(ARTIFACTS, "transcript-100k-profile.json"), JSON.stringify(topSelf(profile), null, 2));
+    }
 
     // Search for a line near the end, typed key by key as a user does: time
     // from the first key to the hit count on screen (polled every frame).
@@ -216,6 +256,8 @@ test(`${LINES} transcript lines streamed in batches stay responsive`, async () =
     const hitShown = await page.getByTestId("transcript-viewport").getByText(`RCPT TO:<user${SEARCH_AT}@contoso.com>`, { exact: true }).isVisible();
 
     const numbers = {
+      frontend: FRONTEND,
+      profiled: PROFILE,
       lines: LINES,
       batch_lines: BATCH,
       batch_every_ms: EVERY_MS,

@@ -1,6 +1,10 @@
-// Hooks for the end-to-end tests, present only in development builds (what
-// `wails dev` serves): they let a test load a large transcript without a
-// server that talks for minutes. Production builds drop this code.
+// Hooks for the end-to-end tests: they let a test load a large transcript
+// without a server that talks for minutes. They exist in development builds
+// (what `wails dev` serves) and in a production build made on purpose for
+// measuring, `vite build --mode e2e` (E2E_FRONTEND=prod in e2e/run.sh).
+// A normal `npm run build` / `wails build` drops this code: Vite replaces
+// DEV and MODE with constants at build time, so the body below is dead code
+// there and the minifier removes it (no `__smtpprobeTest` in dist/).
 import { backend } from "../api/backend";
 import type { Entry } from "../api/types";
 import { appendEntries, beginSession, sessionStore } from "../stores/session";
@@ -18,7 +22,8 @@ declare global {
 let off: (() => void) | null = null;
 
 export function installDevHooks(): void {
-  if (!import.meta.env.DEV) return;
+  // Both are constants after Vite's build-time replacement.
+  if (!import.meta.env.DEV && import.meta.env.MODE !== "e2e") return;
   window.__smtpprobeTest = {
     /** Appends n synthetic lines in one batch and ends the session. */
     loadTranscript(n: number) {
