@@ -152,12 +152,14 @@ describe("TranscriptPane", () => {
     fakeScroll();
     act(() => appendEntries("t", lines(5000)));
     fireEvent.change(screen.getByLabelText("Search"), { target: { value: "user4999@" } });
-    expect(await screen.findByText("1 found")).toBeInTheDocument();
+    // The search waits SEARCH_DELAY_MS; on a loaded machine the scan and the
+    // render after it can take longer than findBy's default second.
+    expect(await screen.findByText("1 found", undefined, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.getByText("RCPT TO:<user4999@contoso.com>")).toBeInTheDocument();
     expect(screen.getByRole("switch", { name: "Follow" })).not.toBeChecked();
 
     fireEvent.change(screen.getByLabelText("Search"), { target: { value: "fabrikam" } });
-    expect(await screen.findByText("0 found")).toBeInTheDocument();
+    expect(await screen.findByText("0 found", undefined, { timeout: 5000 })).toBeInTheDocument();
     act(() => appendEntries("t", [{ seq: 5001, elapsed_ms: 5001, dir: "C", text: "RCPT TO:<user1@FABRIKAM.com>", tls: false }]));
     expect(screen.getByText("1 found")).toBeInTheDocument();
   });
