@@ -34,7 +34,7 @@ go_test() {
   go test -race -count=1 -timeout 20m ./...
 }
 go_fuzz() {
-  bash scripts/fuzz.sh 10s
+  bash scripts/fuzz.sh
 }
 fe_lint() { (cd frontend && npm run --silent lint); }
 fe_types() { (cd frontend && npm run --silent typecheck); }

@@ -20,8 +20,10 @@ artifacts="$here/artifacts"
 mkdir -p "$artifacts"
 log="$artifacts/app.log"
 : >"$log"
-# E2E_PORT lets two runs (e.g. on two checkouts) share one machine.
-port=${E2E_PORT:-34115}
+# The app's port: E2E_PORT when set (e.g. 34115, wails dev's usual one, to
+# open it in a browser alongside), else a free loopback port chosen now, so
+# two runs (or a `make run` left open) never collide on a fixed port.
+port=${E2E_PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
 url="http://localhost:$port"
 startup_timeout=${E2E_STARTUP_TIMEOUT:-600}
 
@@ -67,10 +69,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# A free X display number.
-for n in $(seq 90 140); do [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { display=":$n"; break; }; done
-Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp >>"$log" 2>&1 &
+# Xvfb picks a free display itself and writes its number to fd 3 once it is
+# ready to take clients (-displayfd), so there is neither a guess at a free
+# number nor a wait that stands in for readiness.
+display_file=$(mktemp)
+Xvfb -displayfd 3 -screen 0 1400x900x24 -nolisten tcp 3>"$display_file" >>"$log" 2>&1 &
 xvfb_pid=$!
+for _ in $(seq 1 300); do [ -s "$display_file" ] && break; kill -0 "$xvfb_pid" 2>/dev/null || break; sleep 0.1; done
+[ -s "$display_file" ] || { echo "e2e: Xvfb did not start (see $log)"; exit 1; }
+display=":$(tr -dc 0-9 <"$display_file")"
+rm -f "$display_file"
 
 # Settings and profiles go to a throw-away folder, never the user's own.
 SMTPPROBE_CONFIG_DIR=$(mktemp -d)
