@@ -364,6 +364,51 @@ def main():
         w(section5.rstrip("\n"))
         w("")
 
+    # Section 6: the floor.
+    with open(os.path.join(out, "floor.json")) as f:
+        fl = json.load(f)
+    fs_ = fl["summary"]
+    w("## 6. `smtpprobe send` vs the net/smtp floor")
+    w("")
+    w("The floor is `bench/cmd/netsmtpfloor`: the same EHLO, MAIL, RCPT, DATA and QUIT")
+    w("to the same `smtpprobe listen`, written with Go's `net/smtp` and nothing else")
+    w("(no explanations, no transcript, no checks). The two were run alternately by")
+    w("`bench/alternate.py`: %d rounds after %d warmup rounds, each round running every" % (fl["rounds"], fl["warmup"]))
+    w("command once in a rotating order, so a change of load hits both sides alike.")
+    w("Whole-process wall time, min / **median** / max. Target (issue 15): at most 1.3×")
+    w("the floor with `--tls none`, and at most 1.3× the floor's STARTTLS variant with TLS.")
+    w("")
+    w("| Command | min / median / max | × floor | Target |")
+    w("|---|---|---|---|")
+    for name, base in (("floor", None), ("smtpprobe-tls-none", "floor"),
+                       ("floor-starttls", None), ("smtpprobe-starttls", "floor-starttls")):
+        r = fs_[name]
+        cell = "%.1f / **%.1f** / %.1f ms" % (r["min"], r["median"], r["max"])
+        if base is None:
+            w("| `%s` | %s | 1 | |" % (name, cell))
+        else:
+            x = r["median"] / fs_[base]["median"]
+            w("| `%s` | %s | %.2f× | ≤ 1.3×: **%s** |" % (name, cell, x, "met" if x <= 1.3 else "missed"))
+    w("")
+    w("Command lines:")
+    w("")
+    w("```")
+    for name, cmd in fl["commands"].items():
+        w("%s: %s" % (name, re.sub(r"/tmp/smtpprobe-bench\.[^/ ]+", "$WORK", cmd)))
+    w("```")
+    w("")
+    w("Loading the knowledge the explanations use (`backend/diagnose`), in process:")
+    w("")
+    w("`go test -run '^$' -bench LoadKnowledge -benchmem -count 5 ./backend/diagnose`")
+    w("")
+    w("```")
+    with open(os.path.join(out, "go-bench-knowledge.txt")) as f:
+        for line in f:
+            if line.startswith("Benchmark") or line.startswith("cpu"):
+                w(line.rstrip("\n"))
+    w("```")
+    w("")
+
     # Go benchmarks.
     w("## Go benchmarks: reply reader and message builder")
     w("")

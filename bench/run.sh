@@ -7,6 +7,8 @@
 #      default and --pipeline;
 #   3. `smtpprobe mx` vs `dig MX` against the same loopback DNS server;
 #   4. every MX: five `smtpprobe listen` hosts, one slow, --all-mx vs the sum;
+#   6. the floor: `smtpprobe send` vs a bare net/smtp program, in clear and
+#      with STARTTLS, alternating, and the knowledge-load time (issue 15);
 #   plus the Go benchmarks of the reply reader and the message builder.
 # Everything listens on 127.0.0.0/8 only and is stopped on exit (by pid).
 # Raw results go to bench/results/<UTC stamp>/ (gitignored); the report is
@@ -165,6 +167,25 @@ else
 fi
 bench process-start --warmup "$WARMUP" --runs "$((RUNS * 2))" \
 	-n smtpprobe-version "$SP version"
+
+# --- the floor: smtpprobe send vs a bare net/smtp program (issue 15) --------
+# The same EHLO/MAIL/RCPT/DATA/QUIT to the same receiver, in clear and with
+# STARTTLS, run alternately (bench/alternate.py) so load changes hit both.
+log "floor: smtpprobe send vs bench/cmd/netsmtpfloor, alternating"
+go build -o "$WORK/bin/" ./bench/cmd/netsmtpfloor
+start listen-tls "$SP" listen --addr 127.0.0.1:0 --tls --lang en
+SMTP_TLS=$ADDR
+floor() { echo "$WORK/bin/netsmtpfloor -server $1 -from $COMMON_FROM -to $COMMON_TO -helo client.test -subject bench -body-file $BODY ${*:2}"; }
+for cmd in "$(floor "$SMTP")" "$(floor "$SMTP_TLS" -starttls)" "$(sp_send "$SMTP" --tls none)" "$(sp_send "$SMTP_TLS" --tls starttls --insecure-skip-verify)"; do
+	$cmd >"$WORK/check.out" 2>&1 || { log "check failed: $cmd"; cat "$WORK/check.out" >&2; exit 1; }
+done
+timeout 900 python3 bench/alternate.py --rounds "$((RUNS * 2))" --warmup "$WARMUP" --out "$OUT/floor.json" \
+	"floor=$(floor "$SMTP")" \
+	"smtpprobe-tls-none=$(sp_send "$SMTP" --tls none)" \
+	"floor-starttls=$(floor "$SMTP_TLS" -starttls)" \
+	"smtpprobe-starttls=$(sp_send "$SMTP_TLS" --tls starttls --insecure-skip-verify)"
+# What loading the explanations' knowledge costs, in process (Go benchmark).
+go test -run '^$' -bench 'LoadKnowledge' -benchmem -count 5 ./backend/diagnose >"$OUT/go-bench-knowledge.txt"
 
 # --- item 2: round trips through the delay proxy -----------------------------
 variants=(swaks swaks-pipeline smtpprobe smtpprobe-no-pipelining smtpprobe-chunking)
