@@ -24,8 +24,10 @@ var (
 
 // hangGuard bounds every session of these tests. The timeouts in the
 // Options are far shorter; the guard only turns a hang into a failure
-// instead of a stuck test run.
-const hangGuard = 5 * time.Second
+// instead of a stuck test run. It is generous because a passing session
+// never waits for it, while a loaded 2-core machine under -race once took
+// more than 5 s to push TestServerStopsReading's 6 MB to its timeout.
+const hangGuard = 60 * time.Second
 
 // stepTimeout is the timeout of every step in opts: long enough that a
 // loopback reply on a loaded machine under -race never hits it, short enough
