@@ -65,10 +65,10 @@ var txtUnknownExt = lang.Text{
 // explains itself in both languages.
 type FormatError struct{ Path string }
 
-func (e *FormatError) Error() string { return e.Text(lang.EN) }
+func (e *FormatError) Error() string { return e.Localize(lang.EN) }
 
-// Text returns the explanation in language l.
-func (e *FormatError) Text(l lang.Lang) string {
+// Localize returns the explanation in language l.
+func (e *FormatError) Localize(l lang.Lang) string {
 	return txtUnknownExt.Format(l, transcript.EscapeString(filepath.Base(e.Path)))
 }
 
@@ -246,3 +246,6 @@ func tlsOf(r *session.Result, opts Options) *tlsreport.Report {
 // engine has escaped already (Entry.Text, Reply.Lines, Step.Command,
 // Extensions) are shown as they are, so backslashes are not doubled twice.
 func esc(s string) string { return transcript.EscapeString(s) }
+
+// Every localized error here speaks through the one lang.Localized method.
+var _ = []lang.Localized{(*FormatError)(nil)}
