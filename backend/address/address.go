@@ -4,7 +4,7 @@
 // free text bound for a command or a header, header names (RFC 5322 §2.2),
 // DSN xtext (RFC 3461 §4) and command lines (RFC 5321 §4.5.3.1).
 //
-// Every rejection is a *FieldError that carries its reason in English and
+// Every rejection is a *lang.FieldError that carries its reason in English and
 // Spanish. Nothing here trims or repairs input silently, except where a
 // function's documentation says so: a mail admin testing mail flow needs to
 // know exactly what went on the wire.
@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"smtpprobe/backend/lang"
 )
 
 // Limits from RFC 5321 §4.5.3.1.
@@ -105,7 +107,7 @@ func ParseReversePath(s string) (m Mailbox, null bool, err error) {
 
 func parse(field, s string) (Mailbox, error) {
 	if s == "" {
-		return Mailbox{}, newError(field, s, KindEmpty, "is empty", "está vacío")
+		return Mailbox{}, newError(field, s, lang.KindEmpty, "is empty", "está vacío")
 	}
 	if fe := scanHostile(field, s, false); fe != nil {
 		return Mailbox{}, fe
@@ -113,28 +115,28 @@ func parse(field, s string) (Mailbox, error) {
 	inner := s
 	if strings.HasPrefix(s, "<") {
 		if !strings.HasSuffix(s, ">") || len(s) < 2 {
-			return Mailbox{}, newError(field, s, KindSyntax,
+			return Mailbox{}, newError(field, s, lang.KindSyntax,
 				"opens with '<' but does not end with '>'",
 				"empieza con '<' pero no termina con '>'")
 		}
 		inner = s[1 : len(s)-1]
 	} else if strings.HasSuffix(s, ">") {
-		return Mailbox{}, newError(field, s, KindSyntax,
+		return Mailbox{}, newError(field, s, lang.KindSyntax,
 			"ends with '>' but does not start with '<'",
 			"termina con '>' pero no empieza con '<'")
 	}
 	if inner == "" {
-		return Mailbox{}, newError(field, s, KindEmpty,
+		return Mailbox{}, newError(field, s, lang.KindEmpty,
 			"is the null path <>, which is only allowed as the sender",
 			"es la ruta nula <>, que solo se admite como remitente")
 	}
 	if strings.ContainsAny(inner, "<>") {
-		return Mailbox{}, newError(field, s, KindSyntax,
+		return Mailbox{}, newError(field, s, lang.KindSyntax,
 			"contains '<' or '>' inside the address",
 			"contiene '<' o '>' dentro de la dirección")
 	}
 	if strings.HasPrefix(inner, "@") {
-		return Mailbox{}, newError(field, s, KindSyntax,
+		return Mailbox{}, newError(field, s, lang.KindSyntax,
 			"uses a source route (@host:...), which is obsolete (RFC 5321 §4.1.2); give the plain address",
 			"usa una ruta de origen (@host:...), que está obsoleta (RFC 5321 §4.1.2); indique la dirección simple")
 	}
@@ -144,17 +146,17 @@ func parse(field, s string) (Mailbox, error) {
 		return Mailbox{}, fe
 	}
 	if len(local) > MaxLocalPart {
-		return Mailbox{}, newError(field, s, KindTooLong,
+		return Mailbox{}, newError(field, s, lang.KindTooLong,
 			fmt.Sprintf("the local part is %d octets; the limit is %d (RFC 5321 §4.5.3.1.1)", len(local), MaxLocalPart),
 			fmt.Sprintf("la parte local tiene %d octetos; el límite es %d (RFC 5321 §4.5.3.1.1)", len(local), MaxLocalPart))
 	}
 	if rest == "" {
-		return Mailbox{}, newError(field, s, KindSyntax,
+		return Mailbox{}, newError(field, s, lang.KindSyntax,
 			"has nothing after the @; a domain is required",
 			"no tiene nada después de la @; falta el dominio")
 	}
 	if strings.Contains(rest, "@") {
-		return Mailbox{}, newError(field, s, KindSyntax,
+		return Mailbox{}, newError(field, s, lang.KindSyntax,
 			"contains more than one @ outside quotes",
 			"contiene más de una @ fuera de comillas")
 	}
@@ -163,7 +165,7 @@ func parse(field, s string) (Mailbox, error) {
 		return Mailbox{}, fe
 	}
 	if n := len(local) + 1 + len(ascii) + 2; n > MaxPath {
-		return Mailbox{}, newError(field, s, KindTooLong,
+		return Mailbox{}, newError(field, s, lang.KindTooLong,
 			fmt.Sprintf("the path, with its angle brackets, is %d octets; the limit is %d (RFC 5321 §4.5.3.1.3)", n, MaxPath),
 			fmt.Sprintf("la ruta, con sus corchetes angulares, tiene %d octetos; el límite es %d (RFC 5321 §4.5.3.1.3)", n, MaxPath))
 	}
@@ -173,7 +175,7 @@ func parse(field, s string) (Mailbox, error) {
 // splitLocal reads the local part at the start of inner (RFC 5321 §4.1.2
 // Local-part = Dot-string / Quoted-string, extended with UTF-8 by RFC 6531
 // §3.3) and returns it with the text after the '@'.
-func splitLocal(field, s, inner string) (local, rest string, fe *FieldError) {
+func splitLocal(field, s, inner string) (local, rest string, fe *lang.FieldError) {
 	if strings.HasPrefix(inner, `"`) {
 		end, fe := scanQuoted(field, s, inner)
 		if fe != nil {
@@ -181,7 +183,7 @@ func splitLocal(field, s, inner string) (local, rest string, fe *FieldError) {
 		}
 		local = inner[:end]
 		if end >= len(inner) || inner[end] != '@' {
-			return "", "", newError(field, s, KindSyntax,
+			return "", "", newError(field, s, lang.KindSyntax,
 				"the quoted local part must be followed directly by @",
 				"la parte local entre comillas debe ir seguida directamente de @")
 		}
@@ -189,7 +191,7 @@ func splitLocal(field, s, inner string) (local, rest string, fe *FieldError) {
 	}
 	at := strings.IndexByte(inner, '@')
 	if at < 0 {
-		return "", "", newError(field, s, KindSyntax,
+		return "", "", newError(field, s, lang.KindSyntax,
 			"has no @; an address looks like user@example.com",
 			"no tiene @; una dirección tiene la forma usuario@ejemplo.com")
 	}
@@ -203,7 +205,7 @@ func splitLocal(field, s, inner string) (local, rest string, fe *FieldError) {
 // scanQuoted returns the index just past the closing quote of the quoted
 // string that starts inner. qtextSMTP is %d32-33 / %d35-91 / %d93-126 plus
 // UTF-8 (RFC 6531); quoted-pairSMTP is a backslash and %d32-126.
-func scanQuoted(field, s, inner string) (int, *FieldError) {
+func scanQuoted(field, s, inner string) (int, *lang.FieldError) {
 	for i := 1; i < len(inner); {
 		c := inner[i]
 		switch {
@@ -211,7 +213,7 @@ func scanQuoted(field, s, inner string) (int, *FieldError) {
 			return i + 1, nil
 		case c == '\\':
 			if i+1 >= len(inner) || inner[i+1] < 32 || inner[i+1] > 126 {
-				return 0, newError(field, s, KindSyntax,
+				return 0, newError(field, s, lang.KindSyntax,
 					"has a backslash in the quoted local part that is not followed by a printable ASCII character",
 					"tiene una barra invertida en la parte local entre comillas que no va seguida de un carácter ASCII imprimible")
 			}
@@ -225,7 +227,7 @@ func scanQuoted(field, s, inner string) (int, *FieldError) {
 			i++
 		}
 	}
-	return 0, newError(field, s, KindSyntax,
+	return 0, newError(field, s, lang.KindSyntax,
 		"has a quoted local part without its closing quote",
 		"tiene una parte local entre comillas sin la comilla de cierre")
 }
@@ -241,14 +243,14 @@ func isAtext(c byte) bool {
 
 // checkDotString checks Dot-string = Atom *("." Atom) with UTF-8 allowed in
 // atoms (RFC 6531 §3.3).
-func checkDotString(field, s, local string) *FieldError {
+func checkDotString(field, s, local string) *lang.FieldError {
 	if local == "" {
-		return newError(field, s, KindSyntax,
+		return newError(field, s, lang.KindSyntax,
 			"has nothing before the @; a local part (the user) is required",
 			"no tiene nada antes de la @; falta la parte local (el usuario)")
 	}
 	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
-		return newError(field, s, KindSyntax,
+		return newError(field, s, lang.KindSyntax,
 			"has a dot at the start or end of the local part, or two dots in a row; put the local part in double quotes if it is really like that",
 			"tiene un punto al principio o al final de la parte local, o dos puntos seguidos; ponga la parte local entre comillas dobles si realmente es así")
 	}
@@ -257,11 +259,11 @@ func checkDotString(field, s, local string) *FieldError {
 		switch {
 		case c >= 0x80, c == '.', isAtext(c):
 		case c == ' ':
-			return newError(field, s, KindSyntax,
+			return newError(field, s, lang.KindSyntax,
 				"contains a space; spaces are only allowed inside a quoted local part",
 				"contiene un espacio; solo se admiten espacios dentro de una parte local entre comillas")
 		default:
-			return newError(field, s, KindSyntax,
+			return newError(field, s, lang.KindSyntax,
 				fmt.Sprintf("contains '%c', which is not allowed in an unquoted local part; put the local part in double quotes", c),
 				fmt.Sprintf("contiene '%c', que no se admite en una parte local sin comillas; ponga la parte local entre comillas dobles", c))
 		}

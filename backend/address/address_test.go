@@ -72,68 +72,68 @@ func TestParseRejects(t *testing.T) {
 	long := strings.Repeat("a", 63)
 	tests := []struct {
 		name, in string
-		kind     Kind
+		kind     lang.FieldKind
 		reason   string // a fragment of the English reason
 	}{
-		{"empty", "", KindEmpty, "empty"},
-		{"missing @", "user.example.com", KindSyntax, "no @"},
-		{"nothing after @", "user@", KindSyntax, "nothing after the @"},
-		{"nothing before @", "@example.com", KindSyntax, "source route"},
-		{"empty local in brackets", "<@example.com>", KindSyntax, "source route"},
-		{"RFC 5321 §4.1.2 source route is obsolete", "<@relay.example:user@example.com>", KindSyntax, "source route"},
-		{"null path not a mailbox", "<>", KindEmpty, "null path"},
-		{"two @ unquoted", "a@b@example.com", KindSyntax, "more than one @"},
-		{"CR injection (RFC 5321 §2.3.8)", "user@example.com\rRCPT TO:<x@y>", KindLineBreak, "line break"},
-		{"LF injection", "user@example.com\nDATA", KindLineBreak, "line break"},
-		{"CRLF injection", "user@example.com>\r\nRCPT TO:<evil@example.net", KindLineBreak, "line break"},
-		{"Unicode line separator", "user@example.com\u2028x", KindLineBreak, "line break"},
-		{"NUL", "us\x00er@example.com", KindControl, "NUL"},
-		{"ESC", "user\x1b@example.com", KindControl, "U+001B"},
-		{"DEL", "user\x7f@example.com", KindControl, "U+007F"},
-		{"C1 control", "user\u0085@example.com", KindControl, "U+0085"},
-		{"tab", "user\t@example.com", KindControl, "U+0009"},
-		{"invalid UTF-8", "us\xffer@example.com", KindInvalidUTF8, "0xFF"},
-		{"bidi override U+202E", "user\u202Emoc.elpmaxe@example.com", KindBidi, "U+202E"},
-		{"bidi isolate U+2066", "user@exa\u2066mple.com", KindBidi, "U+2066"},
-		{"bidi mark U+200F", "user\u200F@example.com", KindBidi, "U+200F"},
-		{"'<' inside", "<us<er@example.com>", KindSyntax, "'<' or '>'"},
-		{"'>' inside", "user>@example.com", KindSyntax, "'<' or '>'"},
-		{"'>' at end only", "user@example.com>", KindSyntax, "does not start with '<'"},
-		{"unclosed bracket", "<user@example.com", KindSyntax, "does not end with '>'"},
-		{"space in local part", "john smith@example.com", KindSyntax, "space"},
-		{"space in domain", "user@exam ple.com", KindSyntax, "space"},
-		{"leading space not trimmed", " user@example.com", KindSyntax, "space"},
-		{"§4.1.2 Dot-string: leading dot", ".user@example.com", KindSyntax, "dot"},
-		{"§4.1.2 Dot-string: trailing dot", "user.@example.com", KindSyntax, "dot"},
-		{"§4.1.2 Dot-string: double dot", "us..er@example.com", KindSyntax, "dot"},
-		{"specials need quoting", "us(er)@example.com", KindSyntax, "'('"},
-		{"comma needs quoting", "a,b@example.com", KindSyntax, "','"},
-		{"unterminated quote", `"user@example.com`, KindSyntax, "closing quote"},
-		{"quoted then junk", `"user"x@example.com`, KindSyntax, "followed directly by @"},
-		{"bad quoted-pair", "\"a\\\u00e9\"@example.com", KindSyntax, "backslash"},
-		{"§4.5.3.1.1 local part over 64", strings.Repeat("a", 65) + "@example.com", KindTooLong, "local part is 65 octets"},
-		{"RFC 1035 label over 63", "u@" + strings.Repeat("a", 64) + ".example", KindTooLong, "label of 64"},
-		{"§4.5.3.1.2 domain over 255", "u@" + strings.Repeat(long+".", 4) + "com", KindTooLong, "domain of 259"},
-		{"§4.5.3.1.3 path over 256", strings.Repeat("a", 64) + "@" + strings.Repeat(long+".", 3) + strings.Repeat("b", 0) + "c", KindTooLong, ""},
-		{"underscore in domain", "user@my_host.example", KindSyntax, "'_'"},
-		{"hyphen at label start", "user@-example.com", KindSyntax, "hyphen"},
-		{"hyphen at label end", "user@example-.com", KindSyntax, "hyphen"},
-		{"empty label", "user@example..com", KindSyntax, "empty label"},
-		{"leading dot in domain", "user@.example.com", KindSyntax, "empty label"},
-		{"trailing dot in domain", "user@example.com.", KindSyntax, "ending in a dot"},
-		{"bare IPv4 needs brackets (§4.1.3)", "user@192.0.2.1", KindSyntax, "[192.0.2.1]"},
-		{"IPv6 literal needs tag", "user@[2001:db8::1]", KindSyntax, "[IPv6:2001:db8::1]"},
-		{"bad IPv4 literal", "user@[192.0.2.256]", KindSyntax, "IPv4"},
-		{"IPv4 literal leading zero", "user@[192.0.2.01]", KindSyntax, "IPv4"},
-		{"bad IPv6 literal", "user@[IPv6:2001:db8::g]", KindSyntax, "IPv6"},
-		{"IPv6 literal with zone", "user@[IPv6:fe80::1%eth0]", KindSyntax, "zones"},
-		{"IPv4 inside IPv6 tag", "user@[IPv6:192.0.2.1]", KindSyntax, "IPv6"},
-		{"general address literal", "user@[x400:abc]", KindSyntax, "general address literal"},
-		{"unclosed literal", "user@[192.0.2.1", KindSyntax, "']'"},
-		{"IDN with STD3-disallowed underscore", "user@ü_x.example", KindSyntax, "IDNA2008"},
-		{"RFC 5893 Bidi rule", "user@a١bא.example", KindSyntax, "IDNA2008"},
-		{"RFC 5892 ContextJ joiner", "user@ü‍.example", KindSyntax, "IDNA2008"},
-		{"invalid punycode label", "user@xn--a.example", KindSyntax, "xn--"},
+		{"empty", "", lang.KindEmpty, "empty"},
+		{"missing @", "user.example.com", lang.KindSyntax, "no @"},
+		{"nothing after @", "user@", lang.KindSyntax, "nothing after the @"},
+		{"nothing before @", "@example.com", lang.KindSyntax, "source route"},
+		{"empty local in brackets", "<@example.com>", lang.KindSyntax, "source route"},
+		{"RFC 5321 §4.1.2 source route is obsolete", "<@relay.example:user@example.com>", lang.KindSyntax, "source route"},
+		{"null path not a mailbox", "<>", lang.KindEmpty, "null path"},
+		{"two @ unquoted", "a@b@example.com", lang.KindSyntax, "more than one @"},
+		{"CR injection (RFC 5321 §2.3.8)", "user@example.com\rRCPT TO:<x@y>", lang.KindLineBreak, "line break"},
+		{"LF injection", "user@example.com\nDATA", lang.KindLineBreak, "line break"},
+		{"CRLF injection", "user@example.com>\r\nRCPT TO:<evil@example.net", lang.KindLineBreak, "line break"},
+		{"Unicode line separator", "user@example.com\u2028x", lang.KindLineBreak, "line break"},
+		{"NUL", "us\x00er@example.com", lang.KindControl, "NUL"},
+		{"ESC", "user\x1b@example.com", lang.KindControl, "U+001B"},
+		{"DEL", "user\x7f@example.com", lang.KindControl, "U+007F"},
+		{"C1 control", "user\u0085@example.com", lang.KindControl, "U+0085"},
+		{"tab", "user\t@example.com", lang.KindControl, "U+0009"},
+		{"invalid UTF-8", "us\xffer@example.com", lang.KindInvalidUTF8, "0xFF"},
+		{"bidi override U+202E", "user\u202Emoc.elpmaxe@example.com", lang.KindBidi, "U+202E"},
+		{"bidi isolate U+2066", "user@exa\u2066mple.com", lang.KindBidi, "U+2066"},
+		{"bidi mark U+200F", "user\u200F@example.com", lang.KindBidi, "U+200F"},
+		{"'<' inside", "<us<er@example.com>", lang.KindSyntax, "'<' or '>'"},
+		{"'>' inside", "user>@example.com", lang.KindSyntax, "'<' or '>'"},
+		{"'>' at end only", "user@example.com>", lang.KindSyntax, "does not start with '<'"},
+		{"unclosed bracket", "<user@example.com", lang.KindSyntax, "does not end with '>'"},
+		{"space in local part", "john smith@example.com", lang.KindSyntax, "space"},
+		{"space in domain", "user@exam ple.com", lang.KindSyntax, "space"},
+		{"leading space not trimmed", " user@example.com", lang.KindSyntax, "space"},
+		{"§4.1.2 Dot-string: leading dot", ".user@example.com", lang.KindSyntax, "dot"},
+		{"§4.1.2 Dot-string: trailing dot", "user.@example.com", lang.KindSyntax, "dot"},
+		{"§4.1.2 Dot-string: double dot", "us..er@example.com", lang.KindSyntax, "dot"},
+		{"specials need quoting", "us(er)@example.com", lang.KindSyntax, "'('"},
+		{"comma needs quoting", "a,b@example.com", lang.KindSyntax, "','"},
+		{"unterminated quote", `"user@example.com`, lang.KindSyntax, "closing quote"},
+		{"quoted then junk", `"user"x@example.com`, lang.KindSyntax, "followed directly by @"},
+		{"bad quoted-pair", "\"a\\\u00e9\"@example.com", lang.KindSyntax, "backslash"},
+		{"§4.5.3.1.1 local part over 64", strings.Repeat("a", 65) + "@example.com", lang.KindTooLong, "local part is 65 octets"},
+		{"RFC 1035 label over 63", "u@" + strings.Repeat("a", 64) + ".example", lang.KindTooLong, "label of 64"},
+		{"§4.5.3.1.2 domain over 255", "u@" + strings.Repeat(long+".", 4) + "com", lang.KindTooLong, "domain of 259"},
+		{"§4.5.3.1.3 path over 256", strings.Repeat("a", 64) + "@" + strings.Repeat(long+".", 3) + strings.Repeat("b", 0) + "c", lang.KindTooLong, ""},
+		{"underscore in domain", "user@my_host.example", lang.KindSyntax, "'_'"},
+		{"hyphen at label start", "user@-example.com", lang.KindSyntax, "hyphen"},
+		{"hyphen at label end", "user@example-.com", lang.KindSyntax, "hyphen"},
+		{"empty label", "user@example..com", lang.KindSyntax, "empty label"},
+		{"leading dot in domain", "user@.example.com", lang.KindSyntax, "empty label"},
+		{"trailing dot in domain", "user@example.com.", lang.KindSyntax, "ending in a dot"},
+		{"bare IPv4 needs brackets (§4.1.3)", "user@192.0.2.1", lang.KindSyntax, "[192.0.2.1]"},
+		{"IPv6 literal needs tag", "user@[2001:db8::1]", lang.KindSyntax, "[IPv6:2001:db8::1]"},
+		{"bad IPv4 literal", "user@[192.0.2.256]", lang.KindSyntax, "IPv4"},
+		{"IPv4 literal leading zero", "user@[192.0.2.01]", lang.KindSyntax, "IPv4"},
+		{"bad IPv6 literal", "user@[IPv6:2001:db8::g]", lang.KindSyntax, "IPv6"},
+		{"IPv6 literal with zone", "user@[IPv6:fe80::1%eth0]", lang.KindSyntax, "zones"},
+		{"IPv4 inside IPv6 tag", "user@[IPv6:192.0.2.1]", lang.KindSyntax, "IPv6"},
+		{"general address literal", "user@[x400:abc]", lang.KindSyntax, "general address literal"},
+		{"unclosed literal", "user@[192.0.2.1", lang.KindSyntax, "']'"},
+		{"IDN with STD3-disallowed underscore", "user@ü_x.example", lang.KindSyntax, "IDNA2008"},
+		{"RFC 5893 Bidi rule", "user@a١bא.example", lang.KindSyntax, "IDNA2008"},
+		{"RFC 5892 ContextJ joiner", "user@ü‍.example", lang.KindSyntax, "IDNA2008"},
+		{"invalid punycode label", "user@xn--a.example", lang.KindSyntax, "xn--"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,9 +141,9 @@ func TestParseRejects(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Parse(%q) = %+v, want an error", tt.in, m)
 			}
-			var fe *FieldError
+			var fe *lang.FieldError
 			if !errors.As(err, &fe) {
-				t.Fatalf("Parse(%q) error %T is not a *FieldError", tt.in, err)
+				t.Fatalf("Parse(%q) error %T is not a *lang.FieldError", tt.in, err)
 			}
 			if fe.Kind != tt.kind {
 				t.Errorf("Parse(%q) kind = %q, want %q (%v)", tt.in, fe.Kind, tt.kind, err)
@@ -192,8 +192,8 @@ func TestParsePathLimit(t *testing.T) {
 	}
 	tooLong := local + "@" + dom(256-2-65+1)
 	_, err := Parse(tooLong)
-	var fe *FieldError
-	if !errors.As(err, &fe) || fe.Kind != KindTooLong || !strings.Contains(fe.Reason.EN, "257 octets") {
+	var fe *lang.FieldError
+	if !errors.As(err, &fe) || fe.Kind != lang.KindTooLong || !strings.Contains(fe.Reason.EN, "257 octets") {
 		t.Errorf("257-octet path: err = %v, want path too long", err)
 	}
 }
@@ -228,8 +228,8 @@ func TestFieldErrorLocalizeAndRename(t *testing.T) {
 	if err == nil {
 		t.Fatal("want error")
 	}
-	err = Rename(err, "--to")
-	var fe *FieldError
+	err = lang.RenameField(err, "--to")
+	var fe *lang.FieldError
 	if !errors.As(err, &fe) || fe.Field != "--to" {
 		t.Fatalf("Rename: %v", err)
 	}
@@ -240,7 +240,7 @@ func TestFieldErrorLocalizeAndRename(t *testing.T) {
 	if !strings.Contains(es, "espacio") {
 		t.Errorf("Spanish = %q", es)
 	}
-	if other := errors.New("x"); Rename(other, "f") != other {
+	if other := errors.New("x"); lang.RenameField(other, "f") != other {
 		t.Error("Rename changed a foreign error")
 	}
 }
@@ -248,7 +248,7 @@ func TestFieldErrorLocalizeAndRename(t *testing.T) {
 func TestFieldErrorValueEscapedAndShort(t *testing.T) {
 	hostile := "\x1b[2J" + strings.Repeat("A", 500) + "@example.com\r\n"
 	_, err := Parse(hostile)
-	var fe *FieldError
+	var fe *lang.FieldError
 	if !errors.As(err, &fe) {
 		t.Fatalf("err = %v", err)
 	}
@@ -266,7 +266,7 @@ func TestFieldErrorValueEscapedAndShort(t *testing.T) {
 func TestNormalizeHELO(t *testing.T) {
 	tests := []struct {
 		name, in, want string
-		kind           Kind
+		kind           lang.FieldKind
 	}{
 		{"RFC 5321 §4.1.1.1 domain", "mail.example.com", "mail.example.com", ""},
 		{"upper case folded", "MAIL.Example.com", "mail.example.com", ""},
@@ -274,16 +274,16 @@ func TestNormalizeHELO(t *testing.T) {
 		{"IDN to A-labels", "correo.bücher.example", "correo.xn--bcher-kva.example", ""},
 		{"§4.1.3 IPv4 literal", "[192.0.2.1]", "[192.0.2.1]", ""},
 		{"§4.1.3 IPv6 literal", "[IPv6:2001:db8::1]", "[IPv6:2001:db8::1]", ""},
-		{"empty", "", "", KindEmpty},
-		{"bare IPv4 needs brackets", "192.0.2.1", "", KindSyntax},
-		{"bare IPv6 needs brackets", "2001:db8::1", "", KindSyntax},
-		{"CRLF injection", "example.com\r\nMAIL FROM:<x@y>", "", KindLineBreak},
-		{"space", "my host", "", KindSyntax},
-		{"underscore (NetBIOS style)", "EXCH_01.corp.example", "", KindSyntax},
-		{"two trailing dots", "example.com..", "", KindSyntax},
-		{"only a dot", ".", "", KindEmpty},
-		{"bidi", "exa\u202emple.com", "", KindBidi},
-		{"label too long", strings.Repeat("h", 64) + ".example", "", KindTooLong},
+		{"empty", "", "", lang.KindEmpty},
+		{"bare IPv4 needs brackets", "192.0.2.1", "", lang.KindSyntax},
+		{"bare IPv6 needs brackets", "2001:db8::1", "", lang.KindSyntax},
+		{"CRLF injection", "example.com\r\nMAIL FROM:<x@y>", "", lang.KindLineBreak},
+		{"space", "my host", "", lang.KindSyntax},
+		{"underscore (NetBIOS style)", "EXCH_01.corp.example", "", lang.KindSyntax},
+		{"two trailing dots", "example.com..", "", lang.KindSyntax},
+		{"only a dot", ".", "", lang.KindEmpty},
+		{"bidi", "exa\u202emple.com", "", lang.KindBidi},
+		{"label too long", strings.Repeat("h", 64) + ".example", "", lang.KindTooLong},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -297,7 +297,7 @@ func TestNormalizeHELO(t *testing.T) {
 				}
 				return
 			}
-			var fe *FieldError
+			var fe *lang.FieldError
 			if !errors.As(err, &fe) || fe.Kind != tt.kind {
 				t.Errorf("NormalizeHELO(%q) = %q, %v; want kind %q", tt.in, got, err, tt.kind)
 			}

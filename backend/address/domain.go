@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+
+	"smtpprobe/backend/lang"
 )
 
 // idnaProfile converts internationalised names the way resolvers look them
@@ -28,7 +30,7 @@ var idnaProfile = idna.New(
 func NormalizeHELO(name string) (string, error) {
 	const field = "EHLO"
 	if name == "" {
-		return "", newError(field, name, KindEmpty, "is empty", "está vacío")
+		return "", newError(field, name, lang.KindEmpty, "is empty", "está vacío")
 	}
 	if fe := scanHostile(field, name, false); fe != nil {
 		return "", fe
@@ -53,13 +55,13 @@ func ValidateHELO(name string) error {
 func NormalizeDomain(name string) (unicode, ascii string, err error) {
 	const field = "domain"
 	if name == "" {
-		return "", "", newError(field, name, KindEmpty, "is empty", "está vacío")
+		return "", "", newError(field, name, lang.KindEmpty, "is empty", "está vacío")
 	}
 	if fe := scanHostile(field, name, false); fe != nil {
 		return "", "", fe
 	}
 	if strings.HasPrefix(name, "[") {
-		return "", "", newError(field, name, KindSyntax,
+		return "", "", newError(field, name, lang.KindSyntax,
 			"is an address literal; a domain name is needed here",
 			"es un literal de dirección; aquí se necesita un nombre de dominio")
 	}
@@ -72,9 +74,9 @@ func NormalizeDomain(name string) (unicode, ascii string, err error) {
 
 // checkDomainOrLiteral checks d (the part of s after the @, or a whole EHLO
 // name) and returns its display and wire forms.
-func checkDomainOrLiteral(field, s, d string) (unicode, ascii string, fe *FieldError) {
+func checkDomainOrLiteral(field, s, d string) (unicode, ascii string, fe *lang.FieldError) {
 	if d == "" {
-		return "", "", newError(field, s, KindEmpty, "has an empty domain", "tiene el dominio vacío")
+		return "", "", newError(field, s, lang.KindEmpty, "has an empty domain", "tiene el dominio vacío")
 	}
 	if strings.HasPrefix(d, "[") {
 		lit, fe := checkLiteral(field, s, d)
@@ -86,9 +88,9 @@ func checkDomainOrLiteral(field, s, d string) (unicode, ascii string, fe *FieldE
 // checkLiteral checks an address-literal (RFC 5321 §4.1.3). General address
 // literals (a registered tag other than IPv6) are refused: nothing registers
 // one, and a server would not know it either.
-func checkLiteral(field, s, d string) (string, *FieldError) {
+func checkLiteral(field, s, d string) (string, *lang.FieldError) {
 	if !strings.HasSuffix(d, "]") {
-		return "", newError(field, s, KindSyntax,
+		return "", newError(field, s, lang.KindSyntax,
 			"opens an address literal with '[' but does not close it with ']'",
 			"abre un literal de dirección con '[' pero no lo cierra con ']'")
 	}
@@ -96,7 +98,7 @@ func checkLiteral(field, s, d string) (string, *FieldError) {
 	if len(inner) >= 5 && strings.EqualFold(inner[:5], "IPv6:") {
 		a, err := netip.ParseAddr(inner[5:])
 		if err != nil || !a.Is6() || a.Zone() != "" {
-			return "", newError(field, s, KindSyntax,
+			return "", newError(field, s, lang.KindSyntax,
 				"has an IPv6 address literal that is not a valid IPv6 address (zones such as %eth0 are not allowed)",
 				"tiene un literal IPv6 que no es una dirección IPv6 válida (no se admiten zonas como %eth0)")
 		}
@@ -106,34 +108,34 @@ func checkLiteral(field, s, d string) (string, *FieldError) {
 		if a.Is4() {
 			return "[" + a.String() + "]", nil
 		}
-		return "", newError(field, s, KindSyntax,
+		return "", newError(field, s, lang.KindSyntax,
 			fmt.Sprintf("has an IPv6 literal without its tag; write it as [IPv6:%s] (RFC 5321 §4.1.3)", a.String()),
 			fmt.Sprintf("tiene un literal IPv6 sin su etiqueta; escríbalo como [IPv6:%s] (RFC 5321 §4.1.3)", a.String()))
 	}
 	if strings.Contains(inner, ":") {
-		return "", newError(field, s, KindSyntax,
+		return "", newError(field, s, lang.KindSyntax,
 			"has a general address literal, which is not supported; use [192.0.2.1] or [IPv6:2001:db8::1]",
 			"tiene un literal de dirección general, que no se admite; use [192.0.2.1] o [IPv6:2001:db8::1]")
 	}
-	return "", newError(field, s, KindSyntax,
+	return "", newError(field, s, lang.KindSyntax,
 		"has an address literal that is not a valid IPv4 address (four decimal numbers 0-255, no leading zeros)",
 		"tiene un literal de dirección que no es una IPv4 válida (cuatro números decimales 0-255, sin ceros a la izquierda)")
 }
 
 // checkDomain checks a domain name: LDH labels (RFC 5321 §4.1.2 Domain,
 // RFC 1035 §2.3.1), or Unicode labels that IDNA2008 converts to A-labels.
-func checkDomain(field, s, d string) (unicode, ascii string, fe *FieldError) {
+func checkDomain(field, s, d string) (unicode, ascii string, fe *lang.FieldError) {
 	if a, err := netip.ParseAddr(d); err == nil {
 		hint := a.String()
 		if a.Is6() {
 			hint = "IPv6:" + hint
 		}
-		return "", "", newError(field, s, KindSyntax,
+		return "", "", newError(field, s, lang.KindSyntax,
 			fmt.Sprintf("uses a bare IP address; an IP address must be written in brackets: [%s] (RFC 5321 §4.1.3)", hint),
 			fmt.Sprintf("usa una dirección IP sin corchetes; una IP debe escribirse entre corchetes: [%s] (RFC 5321 §4.1.3)", hint))
 	}
 	if strings.HasSuffix(d, ".") {
-		return "", "", newError(field, s, KindSyntax,
+		return "", "", newError(field, s, lang.KindSyntax,
 			"has a domain ending in a dot; leave the final dot out",
 			"tiene un dominio que termina en punto; quite el punto final")
 	}
@@ -142,14 +144,14 @@ func checkDomain(field, s, d string) (unicode, ascii string, fe *FieldError) {
 		var err error
 		ascii, err = idnaProfile.ToASCII(d)
 		if err != nil {
-			return "", "", newError(field, s, KindSyntax,
+			return "", "", newError(field, s, lang.KindSyntax,
 				fmt.Sprintf("has a domain that is not a valid internationalised name (IDNA2008): %v", err),
 				fmt.Sprintf("tiene un dominio que no es un nombre internacionalizado válido (IDNA2008): %v", err))
 		}
 	}
 	ascii = strings.ToLower(ascii)
 	if len(ascii) > MaxDomain {
-		return "", "", newError(field, s, KindTooLong,
+		return "", "", newError(field, s, lang.KindTooLong,
 			fmt.Sprintf("has a domain of %d octets; the limit is %d (RFC 5321 §4.5.3.1.2)", len(ascii), MaxDomain),
 			fmt.Sprintf("tiene un dominio de %d octetos; el límite es %d (RFC 5321 §4.5.3.1.2)", len(ascii), MaxDomain))
 	}
@@ -167,7 +169,7 @@ func checkDomain(field, s, d string) (unicode, ascii string, fe *FieldError) {
 		var err error
 		unicode, err = idnaProfile.ToUnicode(ascii)
 		if err != nil {
-			return "", "", newError(field, s, KindSyntax,
+			return "", "", newError(field, s, lang.KindSyntax,
 				fmt.Sprintf("has an xn-- label that is not valid Punycode for IDNA2008: %v", err),
 				fmt.Sprintf("tiene una etiqueta xn-- que no es Punycode válido para IDNA2008: %v", err))
 		}
@@ -175,7 +177,7 @@ func checkDomain(field, s, d string) (unicode, ascii string, fe *FieldError) {
 		// round trip; otherwise the A-label was not produced by a valid
 		// mapping and we would send something other than what was shown.
 		if back, err := idnaProfile.ToASCII(unicode); err != nil || back != ascii {
-			return "", "", newError(field, s, KindSyntax,
+			return "", "", newError(field, s, lang.KindSyntax,
 				"has an xn-- label that does not round-trip through IDNA2008",
 				"tiene una etiqueta xn-- que no se conserva al convertirla con IDNA2008")
 		}
@@ -185,14 +187,14 @@ func checkDomain(field, s, d string) (unicode, ascii string, fe *FieldError) {
 
 // checkLabel checks one LDH label: 1-63 octets of letters, digits and
 // hyphens, not starting or ending with a hyphen.
-func checkLabel(field, s, label string) *FieldError {
+func checkLabel(field, s, label string) *lang.FieldError {
 	if label == "" {
-		return newError(field, s, KindSyntax,
+		return newError(field, s, lang.KindSyntax,
 			"has an empty label in the domain (a leading dot or two dots in a row)",
 			"tiene una etiqueta vacía en el dominio (un punto al principio o dos puntos seguidos)")
 	}
 	if len(label) > MaxLabel {
-		return newError(field, s, KindTooLong,
+		return newError(field, s, lang.KindTooLong,
 			fmt.Sprintf("has a domain label of %d octets; the limit is %d (RFC 1035 §2.3.4)", len(label), MaxLabel),
 			fmt.Sprintf("tiene una etiqueta de dominio de %d octetos; el límite es %d (RFC 1035 §2.3.4)", len(label), MaxLabel))
 	}
@@ -201,17 +203,17 @@ func checkLabel(field, s, label string) *FieldError {
 		switch {
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
 		case c == ' ':
-			return newError(field, s, KindSyntax,
+			return newError(field, s, lang.KindSyntax,
 				"contains a space in the domain",
 				"contiene un espacio en el dominio")
 		default:
-			return newError(field, s, KindSyntax,
+			return newError(field, s, lang.KindSyntax,
 				fmt.Sprintf("contains '%c' in the domain; only letters, digits, hyphens and dots are allowed (RFC 5321 §4.1.2)", c),
 				fmt.Sprintf("contiene '%c' en el dominio; solo se admiten letras, dígitos, guiones y puntos (RFC 5321 §4.1.2)", c))
 		}
 	}
 	if label[0] == '-' || label[len(label)-1] == '-' {
-		return newError(field, s, KindSyntax,
+		return newError(field, s, lang.KindSyntax,
 			"has a domain label that starts or ends with a hyphen",
 			"tiene una etiqueta de dominio que empieza o termina con guion")
 	}

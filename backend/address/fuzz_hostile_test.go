@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"smtpprobe/backend/lang"
 )
 
 // FuzzNormalizeHELO checks the EHLO name whatever the user typed: an
@@ -13,7 +15,7 @@ import (
 // byte, so "EHLO name" stays one command, RFC 5321 §4.1.1.1), is a domain
 // within the RFC 1035 §2.3.4 limits or an address literal that parses
 // (§4.1.3), and normalising it again changes nothing. A refused name gives a
-// bilingual *FieldError whose value is escaped. Seeds live in
+// bilingual *lang.FieldError whose value is escaped. Seeds live in
 // testdata/fuzz/FuzzNormalizeHELO.
 func FuzzNormalizeHELO(f *testing.F) {
 	for _, s := range []string{
@@ -95,14 +97,14 @@ func FuzzNormalizeDomain(f *testing.F) {
 
 func checkFieldError(t *testing.T, err error) {
 	t.Helper()
-	var fe *FieldError
+	var fe *lang.FieldError
 	if !errors.As(err, &fe) {
-		t.Fatalf("error %T is not a *FieldError: %v", err, err)
+		t.Fatalf("error %T is not a *lang.FieldError: %v", err, err)
 	}
 	if fe.Reason.EN == "" || fe.Reason.ES == "" {
 		t.Fatalf("reason missing a language: %+v", fe.Reason)
 	}
-	if strings.ContainsAny(fe.Value, "\r\n\x00") || !utf8.ValidString(fe.Value) || len(fe.Value) > 4*maxShownValue+3 {
+	if strings.ContainsAny(fe.Value, "\r\n\x00") || !utf8.ValidString(fe.Value) || len(fe.Value) > 4*lang.MaxShownValue+3 {
 		t.Fatalf("Value not escaped and shortened: %q", fe.Value)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"smtpprobe/backend/lang"
 )
 
 // FuzzParse checks that whatever Parse accepts is safe to put on the wire
@@ -21,9 +23,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		m, err := Parse(s)
 		if err != nil {
-			var fe *FieldError
+			var fe *lang.FieldError
 			if !errors.As(err, &fe) {
-				t.Fatalf("error %T is not a *FieldError", err)
+				t.Fatalf("error %T is not a *lang.FieldError", err)
 			}
 			if fe.Reason.EN == "" || fe.Reason.ES == "" {
 				t.Fatalf("reason missing a language: %+v", fe.Reason)

@@ -3,6 +3,8 @@ package address
 import (
 	"fmt"
 	"strings"
+
+	"smtpprobe/backend/lang"
 )
 
 // Line and name limits.
@@ -26,7 +28,7 @@ func CheckText(field, value string, maxLen int) error {
 		return fe
 	}
 	if maxLen > 0 && len(value) > maxLen {
-		return newError(field, value, KindTooLong,
+		return newError(field, value, lang.KindTooLong,
 			fmt.Sprintf("is %d octets; the limit is %d", len(value), maxLen),
 			fmt.Sprintf("tiene %d octetos; el límite es %d", len(value), maxLen))
 	}
@@ -39,13 +41,13 @@ func CheckText(field, value string, maxLen int) error {
 func CheckHeaderName(name string) error {
 	const field = "header name"
 	if name == "" {
-		return newError(field, name, KindEmpty, "is empty", "está vacío")
+		return newError(field, name, lang.KindEmpty, "is empty", "está vacío")
 	}
 	if fe := scanHostile(field, name, false); fe != nil {
 		return fe
 	}
 	if len(name) > MaxHeaderName {
-		return newError(field, name, KindTooLong,
+		return newError(field, name, lang.KindTooLong,
 			fmt.Sprintf("is %d characters; the limit is %d", len(name), MaxHeaderName),
 			fmt.Sprintf("tiene %d caracteres; el límite es %d", len(name), MaxHeaderName))
 	}
@@ -57,7 +59,7 @@ func CheckHeaderName(name string) error {
 			} else if c >= 0x80 {
 				what, que = "a non-ASCII character", "un carácter no ASCII"
 			}
-			return newError(field, name, KindSyntax,
+			return newError(field, name, lang.KindSyntax,
 				fmt.Sprintf("contains %s; a header name is printable ASCII without spaces or ':' (RFC 5322 §2.2)", what),
 				fmt.Sprintf("contiene %s; un nombre de encabezado es ASCII imprimible sin espacios ni ':' (RFC 5322 §2.2)", que))
 		}
@@ -71,7 +73,7 @@ func CheckHeaderName(name string) error {
 // empty ENVID= or ORCPT= parameter is a syntax error.
 func CheckXText(field, value string) error {
 	if value == "" {
-		return newError(field, value, KindEmpty, "is empty", "está vacío")
+		return newError(field, value, lang.KindEmpty, "is empty", "está vacío")
 	}
 	if fe := scanHostile(field, value, false); fe != nil {
 		return fe
@@ -81,17 +83,17 @@ func CheckXText(field, value string) error {
 		switch {
 		case c == '+':
 			if i+2 >= len(value) || !isUpperHex(value[i+1]) || !isUpperHex(value[i+2]) {
-				return newError(field, value, KindSyntax,
+				return newError(field, value, lang.KindSyntax,
 					fmt.Sprintf("has '+' at offset %d not followed by two upper-case hex digits (RFC 3461 §4)", i),
 					fmt.Sprintf("tiene '+' en la posición %d sin dos dígitos hexadecimales en mayúscula detrás (RFC 3461 §4)", i))
 			}
 			i += 2
 		case c == '=':
-			return newError(field, value, KindSyntax,
+			return newError(field, value, lang.KindSyntax,
 				"contains '=', which must be encoded as +3D (RFC 3461 §4)",
 				"contiene '=', que debe codificarse como +3D (RFC 3461 §4)")
 		case c < 33 || c > 126:
-			return newError(field, value, KindSyntax,
+			return newError(field, value, lang.KindSyntax,
 				fmt.Sprintf("contains a byte (0x%02X) that xtext must encode as +XX (RFC 3461 §4)", c),
 				fmt.Sprintf("contiene un byte (0x%02X) que xtext debe codificar como +XX (RFC 3461 §4)", c))
 		}
@@ -158,18 +160,18 @@ func CheckCommandLineLimit(line string, limit int) error {
 	const field = "command line"
 	body := strings.TrimSuffix(line, "\r\n")
 	if body == "" {
-		return newError(field, line, KindEmpty, "is empty", "está vacía")
+		return newError(field, line, lang.KindEmpty, "is empty", "está vacía")
 	}
 	if strings.ContainsAny(body, "\r\n") {
-		return newError(field, line, KindLineBreak,
+		return newError(field, line, lang.KindLineBreak,
 			"contains a CR or LF inside the line; it would become two commands",
 			"contiene un CR o LF dentro de la línea; se convertiría en dos comandos")
 	}
 	if strings.IndexByte(body, 0) >= 0 {
-		return newError(field, line, KindControl, "contains a NUL byte", "contiene un byte NUL")
+		return newError(field, line, lang.KindControl, "contains a NUL byte", "contiene un byte NUL")
 	}
 	if n := len(body) + 2; n > limit {
-		return newError(field, line, KindTooLong,
+		return newError(field, line, lang.KindTooLong,
 			fmt.Sprintf("is %d octets with its CRLF; the limit is %d (RFC 5321 §4.5.3.1.4)", n, limit),
 			fmt.Sprintf("tiene %d octetos con su CRLF; el límite es %d (RFC 5321 §4.5.3.1.4)", n, limit))
 	}

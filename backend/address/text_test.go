@@ -4,10 +4,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"smtpprobe/backend/lang"
 )
 
-func kindOf(err error) Kind {
-	var fe *FieldError
+func kindOf(err error) lang.FieldKind {
+	var fe *lang.FieldError
 	if errors.As(err, &fe) {
 		return fe.Kind
 	}
@@ -18,7 +20,7 @@ func TestCheckText(t *testing.T) {
 	tests := []struct {
 		name, in string
 		max      int
-		kind     Kind
+		kind     lang.FieldKind
 	}{
 		{"plain subject", "Prueba de flujo de correo", 100, ""},
 		{"Spanish accents and emoji", "Año nuevo – ¿llegó? ✉️👍🏽", 100, ""},
@@ -27,19 +29,19 @@ func TestCheckText(t *testing.T) {
 		{"empty allowed", "", 10, ""},
 		{"exactly at limit", "abcde", 5, ""},
 		{"no limit when maxLen 0", strings.Repeat("x", 5000), 0, ""},
-		{"over limit in octets not runes", "ñññ", 5, KindTooLong},
-		{"RFC 5321 §2.3.8 bare LF", "a\nBcc: victim@example.com", 100, KindLineBreak},
-		{"bare CR", "a\rb", 100, KindLineBreak},
-		{"CRLF header injection", "hi\r\nBcc: x@example.com", 100, KindLineBreak},
-		{"paragraph separator", "a\u2029b", 100, KindLineBreak},
-		{"NUL", "a\x00b", 100, KindControl},
-		{"BEL", "a\x07b", 100, KindControl},
-		{"form feed", "a\fb", 100, KindControl},
-		{"invalid UTF-8", "caf\xe9", 100, KindInvalidUTF8},
-		{"overlong UTF-8 encoding of '/'", "a\xc0\xafb", 100, KindInvalidUTF8},
-		{"bidi override", "invoice\u202Efdp.exe", 100, KindBidi},
-		{"bidi isolate", "a\u2067b", 100, KindBidi},
-		{"Arabic letter mark", "a\u061Cb", 100, KindBidi},
+		{"over limit in octets not runes", "ñññ", 5, lang.KindTooLong},
+		{"RFC 5321 §2.3.8 bare LF", "a\nBcc: victim@example.com", 100, lang.KindLineBreak},
+		{"bare CR", "a\rb", 100, lang.KindLineBreak},
+		{"CRLF header injection", "hi\r\nBcc: x@example.com", 100, lang.KindLineBreak},
+		{"paragraph separator", "a\u2029b", 100, lang.KindLineBreak},
+		{"NUL", "a\x00b", 100, lang.KindControl},
+		{"BEL", "a\x07b", 100, lang.KindControl},
+		{"form feed", "a\fb", 100, lang.KindControl},
+		{"invalid UTF-8", "caf\xe9", 100, lang.KindInvalidUTF8},
+		{"overlong UTF-8 encoding of '/'", "a\xc0\xafb", 100, lang.KindInvalidUTF8},
+		{"bidi override", "invoice\u202Efdp.exe", 100, lang.KindBidi},
+		{"bidi isolate", "a\u2067b", 100, lang.KindBidi},
+		{"Arabic letter mark", "a\u061Cb", 100, lang.KindBidi},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,20 +56,20 @@ func TestCheckText(t *testing.T) {
 func TestCheckHeaderName(t *testing.T) {
 	tests := []struct {
 		in   string
-		kind Kind
+		kind lang.FieldKind
 	}{
 		{"X-Test", ""},
 		{"Reply-To", ""},
 		{"X-!#$%&'*+-.^_`|~", ""},
 		{strings.Repeat("X", MaxHeaderName), ""},
-		{"", KindEmpty},
-		{strings.Repeat("X", MaxHeaderName+1), KindTooLong},
-		{"X Test", KindSyntax},  // RFC 5322 §2.2: no space in ftext
-		{"X-Test:", KindSyntax}, // ':' ends the name
-		{"Subject: hi\r\nBcc", KindLineBreak},
-		{"X-Tést", KindSyntax}, // ASCII only
-		{"X-\x7f", KindControl},
-		{"X-\t", KindControl},
+		{"", lang.KindEmpty},
+		{strings.Repeat("X", MaxHeaderName+1), lang.KindTooLong},
+		{"X Test", lang.KindSyntax},  // RFC 5322 §2.2: no space in ftext
+		{"X-Test:", lang.KindSyntax}, // ':' ends the name
+		{"Subject: hi\r\nBcc", lang.KindLineBreak},
+		{"X-Tést", lang.KindSyntax}, // ASCII only
+		{"X-\x7f", lang.KindControl},
+		{"X-\t", lang.KindControl},
 	}
 	for _, tt := range tests {
 		err := CheckHeaderName(tt.in)
@@ -104,17 +106,17 @@ func TestXText(t *testing.T) {
 	}
 	bad := []struct {
 		in   string
-		kind Kind
+		kind lang.FieldKind
 	}{
-		{"", KindEmpty},
-		{"a=b", KindSyntax},
-		{"a+", KindSyntax},
-		{"a+2", KindSyntax},
-		{"a+2b", KindSyntax}, // hex digits must be upper case
-		{"a+G0", KindSyntax},
-		{"a b", KindSyntax},
-		{"añb", KindSyntax},
-		{"a\r\nMAIL FROM:<x>", KindLineBreak},
+		{"", lang.KindEmpty},
+		{"a=b", lang.KindSyntax},
+		{"a+", lang.KindSyntax},
+		{"a+2", lang.KindSyntax},
+		{"a+2b", lang.KindSyntax}, // hex digits must be upper case
+		{"a+G0", lang.KindSyntax},
+		{"a b", lang.KindSyntax},
+		{"añb", lang.KindSyntax},
+		{"a\r\nMAIL FROM:<x>", lang.KindLineBreak},
 	}
 	for _, tt := range bad {
 		if got := kindOf(CheckXText("ENVID", tt.in)); got != tt.kind {
@@ -131,19 +133,19 @@ func TestCheckCommandLine(t *testing.T) {
 	}
 	tests := []struct {
 		name, in string
-		kind     Kind
+		kind     lang.FieldKind
 	}{
 		{"short", "EHLO client.example", ""},
 		{"with its CRLF", "QUIT\r\n", ""},
 		{"exactly 512", at, ""},
 		{"exactly 512 with CRLF given", at + "\r\n", ""},
-		{"513", at + "x", KindTooLong},
-		{"empty", "", KindEmpty},
-		{"just CRLF", "\r\n", KindEmpty},
-		{"embedded CRLF: two commands", "RCPT TO:<a@b>\r\nDATA", KindLineBreak},
-		{"bare LF", "NOOP\n", KindLineBreak},
-		{"bare CR at end", "NOOP\r", KindLineBreak},
-		{"NUL", "NO\x00OP", KindControl},
+		{"513", at + "x", lang.KindTooLong},
+		{"empty", "", lang.KindEmpty},
+		{"just CRLF", "\r\n", lang.KindEmpty},
+		{"embedded CRLF: two commands", "RCPT TO:<a@b>\r\nDATA", lang.KindLineBreak},
+		{"bare LF", "NOOP\n", lang.KindLineBreak},
+		{"bare CR at end", "NOOP\r", lang.KindLineBreak},
+		{"NUL", "NO\x00OP", lang.KindControl},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"smtpprobe/backend/address"
 	"smtpprobe/backend/internal/scriptserver"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/message"
@@ -60,61 +59,61 @@ var inputFields = map[string]inputField{
 type inputCase struct {
 	field, value string
 	// kind is the rejection kind; "" means the pair is accepted.
-	kind address.Kind
+	kind lang.FieldKind
 	// why is the reason for the policy.
 	why string
 }
 
-const accept address.Kind = ""
+const accept lang.FieldKind = ""
 
 // inputPolicy is the policy for bad input, one row per field × value. A
 // rejected pair exits 2 before anything is sent; an accepted one must still
 // put nothing raw on the wire (no bare CR or LF, no NUL, no new header).
 var inputPolicy = []inputCase{
-	{"from", "CR", address.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
-	{"from", "LF", address.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
-	{"from", "NUL", address.KindControl, "not allowed in a mailbox (RFC 5321 §4.1.2)"},
-	{"from", "<", address.KindSyntax, "not atext: would break the path syntax (RFC 5321 §4.1.2)"},
-	{"from", ">", address.KindSyntax, "not atext: would end the path early (RFC 5321 §4.1.2)"},
-	{"from", "10KB", address.KindTooLong, "local part over 64 octets (RFC 5321 §4.5.3.1.1)"},
-	{"from", "badUTF8", address.KindInvalidUTF8, "not text in any charset (RFC 6531 §3.3 needs UTF-8)"},
-	{"from", "U+202E", address.KindBidi, "would display a different address than is sent"},
+	{"from", "CR", lang.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
+	{"from", "LF", lang.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
+	{"from", "NUL", lang.KindControl, "not allowed in a mailbox (RFC 5321 §4.1.2)"},
+	{"from", "<", lang.KindSyntax, "not atext: would break the path syntax (RFC 5321 §4.1.2)"},
+	{"from", ">", lang.KindSyntax, "not atext: would end the path early (RFC 5321 §4.1.2)"},
+	{"from", "10KB", lang.KindTooLong, "local part over 64 octets (RFC 5321 §4.5.3.1.1)"},
+	{"from", "badUTF8", lang.KindInvalidUTF8, "not text in any charset (RFC 6531 §3.3 needs UTF-8)"},
+	{"from", "U+202E", lang.KindBidi, "would display a different address than is sent"},
 
-	{"to", "CR", address.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
-	{"to", "LF", address.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
-	{"to", "NUL", address.KindControl, "not allowed in a mailbox (RFC 5321 §4.1.2)"},
-	{"to", "<", address.KindSyntax, "not atext (RFC 5321 §4.1.2)"},
-	{"to", ">", address.KindSyntax, "not atext (RFC 5321 §4.1.2)"},
-	{"to", "10KB", address.KindTooLong, "local part over 64 octets (RFC 5321 §4.5.3.1.1)"},
-	{"to", "badUTF8", address.KindInvalidUTF8, "not UTF-8 (RFC 6531 §3.3)"},
-	{"to", "U+202E", address.KindBidi, "would display a different address than is sent"},
+	{"to", "CR", lang.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
+	{"to", "LF", lang.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
+	{"to", "NUL", lang.KindControl, "not allowed in a mailbox (RFC 5321 §4.1.2)"},
+	{"to", "<", lang.KindSyntax, "not atext (RFC 5321 §4.1.2)"},
+	{"to", ">", lang.KindSyntax, "not atext (RFC 5321 §4.1.2)"},
+	{"to", "10KB", lang.KindTooLong, "local part over 64 octets (RFC 5321 §4.5.3.1.1)"},
+	{"to", "badUTF8", lang.KindInvalidUTF8, "not UTF-8 (RFC 6531 §3.3)"},
+	{"to", "U+202E", lang.KindBidi, "would display a different address than is sent"},
 
-	{"helo", "CR", address.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
-	{"helo", "LF", address.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
-	{"helo", "NUL", address.KindControl, "not a domain character (RFC 5321 §4.1.2)"},
-	{"helo", "<", address.KindSyntax, "not a domain character (RFC 5321 §4.1.2)"},
-	{"helo", ">", address.KindSyntax, "not a domain character (RFC 5321 §4.1.2)"},
-	{"helo", "10KB", address.KindTooLong, "label over 63 octets (RFC 1035 §2.3.4)"},
-	{"helo", "badUTF8", address.KindInvalidUTF8, "not UTF-8, so no IDNA form"},
-	{"helo", "U+202E", address.KindBidi, "would display a different name than is sent"},
+	{"helo", "CR", lang.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
+	{"helo", "LF", lang.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
+	{"helo", "NUL", lang.KindControl, "not a domain character (RFC 5321 §4.1.2)"},
+	{"helo", "<", lang.KindSyntax, "not a domain character (RFC 5321 §4.1.2)"},
+	{"helo", ">", lang.KindSyntax, "not a domain character (RFC 5321 §4.1.2)"},
+	{"helo", "10KB", lang.KindTooLong, "label over 63 octets (RFC 1035 §2.3.4)"},
+	{"helo", "badUTF8", lang.KindInvalidUTF8, "not UTF-8, so no IDNA form"},
+	{"helo", "U+202E", lang.KindBidi, "would display a different name than is sent"},
 
-	{"server", "CR", address.KindLineBreak, "not a host name"},
-	{"server", "LF", address.KindLineBreak, "not a host name"},
-	{"server", "NUL", address.KindControl, "not a host name"},
-	{"server", "<", address.KindSyntax, "not a host name character (RFC 1123 §2.1)"},
-	{"server", ">", address.KindSyntax, "not a host name character (RFC 1123 §2.1)"},
-	{"server", "10KB", address.KindTooLong, "label over 63 octets (RFC 1035 §2.3.4)"},
-	{"server", "badUTF8", address.KindInvalidUTF8, "not UTF-8, so no IDNA form"},
-	{"server", "U+202E", address.KindBidi, "would display a different host than is contacted"},
+	{"server", "CR", lang.KindLineBreak, "not a host name"},
+	{"server", "LF", lang.KindLineBreak, "not a host name"},
+	{"server", "NUL", lang.KindControl, "not a host name"},
+	{"server", "<", lang.KindSyntax, "not a host name character (RFC 1123 §2.1)"},
+	{"server", ">", lang.KindSyntax, "not a host name character (RFC 1123 §2.1)"},
+	{"server", "10KB", lang.KindTooLong, "label over 63 octets (RFC 1035 §2.3.4)"},
+	{"server", "badUTF8", lang.KindInvalidUTF8, "not UTF-8, so no IDNA form"},
+	{"server", "U+202E", lang.KindBidi, "would display a different host than is contacted"},
 
-	{"subject", "CR", address.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
-	{"subject", "LF", address.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
-	{"subject", "NUL", address.KindControl, "not text (RFC 5322 §3.2.5); no encoding makes it readable"},
+	{"subject", "CR", lang.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
+	{"subject", "LF", lang.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
+	{"subject", "NUL", lang.KindControl, "not text (RFC 5322 §3.2.5); no encoding makes it readable"},
 	{"subject", "<", accept, "ordinary text in an unstructured header (RFC 5322 §3.6.5)"},
 	{"subject", ">", accept, "ordinary text in an unstructured header (RFC 5322 §3.6.5)"},
-	{"subject", "10KB", address.KindTooLong, "over the 2,048-octet header value limit (message.MaxHeaderValue)"},
-	{"subject", "badUTF8", address.KindInvalidUTF8, "cannot be encoded as an RFC 2047 word"},
-	{"subject", "U+202E", address.KindBidi, "would make the subject display reversed in the recipient's client"},
+	{"subject", "10KB", lang.KindTooLong, "over the 2,048-octet header value limit (message.MaxHeaderValue)"},
+	{"subject", "badUTF8", lang.KindInvalidUTF8, "cannot be encoded as an RFC 2047 word"},
+	{"subject", "U+202E", lang.KindBidi, "would make the subject display reversed in the recipient's client"},
 
 	{"body", "CR", accept, "a line break: normalised to CRLF (RFC 5322 §2.3)"},
 	{"body", "LF", accept, "a line break: normalised to CRLF (RFC 5322 §2.3)"},
@@ -122,35 +121,35 @@ var inputPolicy = []inputCase{
 	{"body", "<", accept, "ordinary body text"},
 	{"body", ">", accept, "ordinary body text"},
 	{"body", "10KB", accept, "a normal message size; the line goes quoted-printable (RFC 5322 §2.1.1 998-octet lines)"},
-	{"body", "badUTF8", address.KindInvalidUTF8, "the body is sent as UTF-8 text; these bytes are not"},
+	{"body", "badUTF8", lang.KindInvalidUTF8, "the body is sent as UTF-8 text; these bytes are not"},
 	{"body", "U+202E", accept, "right-to-left text is legitimate in a body and is escaped on our screen"},
 
-	{"header name", "CR", address.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
-	{"header name", "LF", address.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
-	{"header name", "NUL", address.KindControl, "not ftext (RFC 5322 §3.6.8)"},
+	{"header name", "CR", lang.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
+	{"header name", "LF", lang.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
+	{"header name", "NUL", lang.KindControl, "not ftext (RFC 5322 §3.6.8)"},
 	{"header name", "<", accept, "ftext is any printable ASCII but colon (RFC 5322 §3.6.8)"},
 	{"header name", ">", accept, "ftext is any printable ASCII but colon (RFC 5322 §3.6.8)"},
-	{"header name", "10KB", address.KindTooLong, "over the 76-octet name limit (address.MaxHeaderName, RFC 5322 §2.1.1)"},
-	{"header name", "badUTF8", address.KindInvalidUTF8, "not ftext (RFC 5322 §3.6.8)"},
-	{"header name", "U+202E", address.KindBidi, "not ftext, and would display reversed"},
+	{"header name", "10KB", lang.KindTooLong, "over the 76-octet name limit (address.MaxHeaderName, RFC 5322 §2.1.1)"},
+	{"header name", "badUTF8", lang.KindInvalidUTF8, "not ftext (RFC 5322 §3.6.8)"},
+	{"header name", "U+202E", lang.KindBidi, "not ftext, and would display reversed"},
 
-	{"header value", "CR", address.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
-	{"header value", "LF", address.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
-	{"header value", "NUL", address.KindControl, "not text (RFC 5322 §3.2.5)"},
+	{"header value", "CR", lang.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
+	{"header value", "LF", lang.KindLineBreak, "would inject a header (RFC 5322 §2.2)"},
+	{"header value", "NUL", lang.KindControl, "not text (RFC 5322 §3.2.5)"},
 	{"header value", "<", accept, "ordinary text in an unstructured header"},
 	{"header value", ">", accept, "ordinary text in an unstructured header"},
-	{"header value", "10KB", address.KindTooLong, "over the 2,048-octet header value limit"},
-	{"header value", "badUTF8", address.KindInvalidUTF8, "cannot be encoded as an RFC 2047 word"},
-	{"header value", "U+202E", address.KindBidi, "would display reversed in the recipient's client"},
+	{"header value", "10KB", lang.KindTooLong, "over the 2,048-octet header value limit"},
+	{"header value", "badUTF8", lang.KindInvalidUTF8, "cannot be encoded as an RFC 2047 word"},
+	{"header value", "U+202E", lang.KindBidi, "would display reversed in the recipient's client"},
 
-	{"envid", "CR", address.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
-	{"envid", "LF", address.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
-	{"envid", "NUL", address.KindControl, "not xchar (RFC 3461 §4)"},
+	{"envid", "CR", lang.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
+	{"envid", "LF", lang.KindLineBreak, "would inject a command (RFC 5321 §2.3.8)"},
+	{"envid", "NUL", lang.KindControl, "not xchar (RFC 3461 §4)"},
 	{"envid", "<", accept, "xtext-encoded as +3C (RFC 3461 §4)"},
 	{"envid", ">", accept, "xtext-encoded as +3E (RFC 3461 §4)"},
-	{"envid", "10KB", address.KindTooLong, "over 100 characters encoded (RFC 3461 §4.4)"},
-	{"envid", "badUTF8", address.KindInvalidUTF8, "not text"},
-	{"envid", "U+202E", address.KindBidi, "would display reversed"},
+	{"envid", "10KB", lang.KindTooLong, "over 100 characters encoded (RFC 3461 §4.4)"},
+	{"envid", "badUTF8", lang.KindInvalidUTF8, "not text"},
+	{"envid", "U+202E", lang.KindBidi, "would display reversed"},
 }
 
 // TestInputPolicyComplete keeps the table honest: every field × value pair
@@ -209,9 +208,9 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-func checkInputError(t *testing.T, err error, label string, kind address.Kind) {
+func checkInputError(t *testing.T, err error, label string, kind lang.FieldKind) {
 	t.Helper()
-	var fe *address.FieldError
+	var fe *lang.FieldError
 	if !errors.As(err, &fe) || !session.IsInputError(err) {
 		t.Fatalf("error %v (%T) is not an input error", err, err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"smtpprobe/backend/address"
+	"smtpprobe/backend/lang"
 )
 
 // isToken reports an RFC 7230 token, the header names net/textproto
@@ -46,8 +46,8 @@ func FuzzBuild(f *testing.F) {
 		}
 		b, err := Build(m, Options{EightBitMIME: eight, SMTPUTF8: smtputf8})
 		if err != nil {
-			var fe *address.FieldError
-			if errors.As(err, &fe) && fe.Kind == address.KindNeedsExtension {
+			var fe *lang.FieldError
+			if errors.As(err, &fe) && fe.Kind == lang.KindNeedsExtension {
 				return // depends on the server, not on the input alone
 			}
 			if Validate(m) == nil {

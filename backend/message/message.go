@@ -107,8 +107,8 @@ var addressHeaders = map[string]bool{
 	"resent-from": true, "resent-to": true, "resent-cc": true, "resent-bcc": true, "resent-sender": true,
 }
 
-func fieldErr(field, value string, kind address.Kind, en, es string) error {
-	return address.NewFieldError(field, value, kind, lang.Text{EN: en, ES: es})
+func fieldErr(field, value string, kind lang.FieldKind, en, es string) error {
+	return lang.NewFieldError(field, value, kind, lang.Text{EN: en, ES: es})
 }
 
 // checked is a Message after Validate: parsed addresses and user headers
@@ -131,7 +131,7 @@ func Validate(m Message) error {
 func check(m Message) (checked, error) {
 	c := checked{replace: map[string]Header{}}
 	if len(m.Headers) > MaxHeaders {
-		return c, fieldErr("headers", "", address.KindTooLong,
+		return c, fieldErr("headers", "", lang.KindTooLong,
 			fmt.Sprintf("there are %d extra headers; the limit is %d", len(m.Headers), MaxHeaders),
 			fmt.Sprintf("hay %d encabezados adicionales; el límite es %d", len(m.Headers), MaxHeaders))
 	}
@@ -152,12 +152,12 @@ func check(m Message) (checked, error) {
 		}
 		switch {
 		case structural[key]:
-			return c, fieldErr(h.Name, h.Value, address.KindSyntax,
+			return c, fieldErr(h.Name, h.Value, lang.KindSyntax,
 				"is written by SMTP Probe itself and cannot be added again (use the Date and Message-ID options to set those)",
 				"lo escribe SMTP Probe y no se puede añadir otra vez (use las opciones de fecha y Message-ID para fijarlos)")
 		case replaceable[key]:
 			if _, dup := c.replace[key]; dup {
-				return c, fieldErr(h.Name, h.Value, address.KindSyntax,
+				return c, fieldErr(h.Name, h.Value, lang.KindSyntax,
 					"is given twice; a message has at most one (RFC 5322 §3.6)",
 					"aparece dos veces; un mensaje tiene como máximo uno (RFC 5322 §3.6)")
 			}
@@ -169,18 +169,18 @@ func check(m Message) (checked, error) {
 	if m.From != "" {
 		mb, err := address.Parse(m.From)
 		if err != nil {
-			return c, address.Rename(err, "From")
+			return c, lang.RenameField(err, "From")
 		}
 		c.from = mb
 	} else if _, ok := c.replace["from"]; !ok {
-		return c, fieldErr("From", "", address.KindEmpty,
+		return c, fieldErr("From", "", lang.KindEmpty,
 			"is required: give a sender address or a From header",
 			"es obligatorio: indique un remitente o un encabezado From")
 	}
 	for _, s := range m.To {
 		mb, err := address.Parse(s)
 		if err != nil {
-			return c, address.Rename(err, "To")
+			return c, lang.RenameField(err, "To")
 		}
 		c.to = append(c.to, mb)
 	}
@@ -194,7 +194,7 @@ func check(m Message) (checked, error) {
 	}
 	if !utf8.ValidString(m.Body) {
 		off := invalidUTF8Offset(m.Body)
-		return c, fieldErr("body", "", address.KindInvalidUTF8,
+		return c, fieldErr("body", "", lang.KindInvalidUTF8,
 			fmt.Sprintf("is not valid UTF-8 (byte 0x%02X at offset %d); save the text as UTF-8", m.Body[off], off),
 			fmt.Sprintf("no es UTF-8 válido (byte 0x%02X en la posición %d); guarde el texto como UTF-8", m.Body[off], off))
 	}
@@ -227,7 +227,7 @@ func Build(m Message, o Options) (Built, error) {
 		needUTF8 = needUTF8 || mb.NeedsSMTPUTF8()
 	}
 	if needUTF8 && !o.SMTPUTF8 {
-		return Built{}, fieldErr("address", "", address.KindNeedsExtension,
+		return Built{}, fieldErr("address", "", lang.KindNeedsExtension,
 			"has a non-ASCII local part, which needs SMTPUTF8, and the server does not offer it (RFC 6531)",
 			"tiene una parte local no ASCII, que necesita SMTPUTF8, y el servidor no lo ofrece (RFC 6531)")
 	}
@@ -353,7 +353,7 @@ func renderHeader(name, value string, isAddress, utf8OK bool) (string, error) {
 		}
 		s, ok := foldText(name, value)
 		if !ok {
-			return "", fieldErr(name, value, address.KindTooLong,
+			return "", fieldErr(name, value, lang.KindTooLong,
 				"has a part too long for one header line (998 octets, RFC 5322 §2.1.1)",
 				"tiene una parte demasiado larga para una línea de encabezado (998 octetos, RFC 5322 §2.1.1)")
 		}
@@ -379,7 +379,7 @@ func asciiAddressList(name, value string) (string, error) {
 	for i, a := range list {
 		mb, _ := address.Parse(a.Address) // checked by parseAddressList
 		if mb.NeedsSMTPUTF8() {
-			return "", fieldErr(name, value, address.KindNeedsExtension,
+			return "", fieldErr(name, value, lang.KindNeedsExtension,
 				"has an address with a non-ASCII local part, which needs SMTPUTF8 (RFC 6531)",
 				"tiene una dirección con parte local no ASCII, que necesita SMTPUTF8 (RFC 6531)")
 		}
@@ -393,13 +393,13 @@ func asciiAddressList(name, value string) (string, error) {
 func parseAddressList(name, value string) ([]*mail.Address, error) {
 	list, err := mail.ParseAddressList(value)
 	if err != nil {
-		return nil, fieldErr(name, value, address.KindSyntax,
+		return nil, fieldErr(name, value, lang.KindSyntax,
 			fmt.Sprintf("has non-ASCII text but is not an address list that can be encoded: %v", err),
 			fmt.Sprintf("tiene texto no ASCII pero no es una lista de direcciones que se pueda codificar: %v", err))
 	}
 	for _, a := range list {
 		if _, err := address.Parse(a.Address); err != nil {
-			return nil, address.Rename(err, name)
+			return nil, lang.RenameField(err, name)
 		}
 	}
 	return list, nil
@@ -420,7 +420,7 @@ func checkMessageID(id string) error {
 	bad := !ok || !isDotAtom(left) ||
 		!(isDotAtom(right) || isNoFoldLiteral(right))
 	if bad {
-		return fieldErr(field, id, address.KindSyntax,
+		return fieldErr(field, id, lang.KindSyntax,
 			"is not of the form <left@right> with dot-atom text on both sides (RFC 5322 §3.6.4)",
 			"no tiene la forma <izquierda@derecha> con texto dot-atom a ambos lados (RFC 5322 §3.6.4)")
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"smtpprobe/backend/address"
+	"smtpprobe/backend/lang"
 )
 
 var fixedDate = time.Date(2024, 3, 5, 9, 7, 3, 0, time.FixedZone("", -3*3600))
@@ -316,36 +316,36 @@ func TestUserHeaders(t *testing.T) {
 	bad := []struct {
 		name string
 		h    []Header
-		kind address.Kind
+		kind lang.FieldKind
 	}{
-		{"RFC 5322 §3.6 second Date", []Header{{"Date", "Mon, 01 Jan 2024 00:00:00 +0000"}}, address.KindSyntax},
-		{"second Message-ID", []Header{{"message-id", "<x@y>"}}, address.KindSyntax},
-		{"RFC 2045 §4 second MIME-Version", []Header{{"MIME-Version", "1.0"}}, address.KindSyntax},
-		{"RFC 2045 §5 second Content-Type", []Header{{"Content-Type", "text/html"}}, address.KindSyntax},
-		{"RFC 2045 §6 second CTE", []Header{{"Content-Transfer-Encoding", "base64"}}, address.KindSyntax},
-		{"Subject twice", []Header{{"Subject", "a"}, {"subject", "b"}}, address.KindSyntax},
-		{"CRLF injection in value", []Header{{"X-A", "v\r\nBcc: victim@example.com"}}, address.KindLineBreak},
-		{"bare LF in value", []Header{{"X-A", "v\nX-B: w"}}, address.KindLineBreak},
-		{"colon in name", []Header{{"X-A: b", "c"}}, address.KindSyntax},
-		{"space in name", []Header{{"X A", "c"}}, address.KindSyntax},
-		{"empty name", []Header{{"", "c"}}, address.KindEmpty},
-		{"bidi in value", []Header{{"X-A", "a\u202eb"}}, address.KindBidi},
-		{"value too long", []Header{{"X-A", strings.Repeat("v", MaxHeaderValue+1)}}, address.KindTooLong},
-		{"too many headers", make([]Header, MaxHeaders+1), address.KindTooLong},
-		{"non-ASCII address header that is no address", []Header{{"Cc", "ñ"}}, address.KindSyntax},
-		{"UTF-8 local part in address header without SMTPUTF8", []Header{{"Cc", "josé@example.com"}}, address.KindNeedsExtension},
+		{"RFC 5322 §3.6 second Date", []Header{{"Date", "Mon, 01 Jan 2024 00:00:00 +0000"}}, lang.KindSyntax},
+		{"second Message-ID", []Header{{"message-id", "<x@y>"}}, lang.KindSyntax},
+		{"RFC 2045 §4 second MIME-Version", []Header{{"MIME-Version", "1.0"}}, lang.KindSyntax},
+		{"RFC 2045 §5 second Content-Type", []Header{{"Content-Type", "text/html"}}, lang.KindSyntax},
+		{"RFC 2045 §6 second CTE", []Header{{"Content-Transfer-Encoding", "base64"}}, lang.KindSyntax},
+		{"Subject twice", []Header{{"Subject", "a"}, {"subject", "b"}}, lang.KindSyntax},
+		{"CRLF injection in value", []Header{{"X-A", "v\r\nBcc: victim@example.com"}}, lang.KindLineBreak},
+		{"bare LF in value", []Header{{"X-A", "v\nX-B: w"}}, lang.KindLineBreak},
+		{"colon in name", []Header{{"X-A: b", "c"}}, lang.KindSyntax},
+		{"space in name", []Header{{"X A", "c"}}, lang.KindSyntax},
+		{"empty name", []Header{{"", "c"}}, lang.KindEmpty},
+		{"bidi in value", []Header{{"X-A", "a\u202eb"}}, lang.KindBidi},
+		{"value too long", []Header{{"X-A", strings.Repeat("v", MaxHeaderValue+1)}}, lang.KindTooLong},
+		{"too many headers", make([]Header, MaxHeaders+1), lang.KindTooLong},
+		{"non-ASCII address header that is no address", []Header{{"Cc", "ñ"}}, lang.KindSyntax},
+		{"UTF-8 local part in address header without SMTPUTF8", []Header{{"Cc", "josé@example.com"}}, lang.KindNeedsExtension},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Build(with(tt.h...), Options{})
-			var fe *address.FieldError
+			var fe *lang.FieldError
 			if !errors.As(err, &fe) || fe.Kind != tt.kind {
 				t.Fatalf("err = %v, want kind %q", err, tt.kind)
 			}
 			if fe.Reason.ES == "" {
 				t.Errorf("no Spanish reason")
 			}
-			if tt.kind != address.KindNeedsExtension && Validate(with(tt.h...)) == nil {
+			if tt.kind != lang.KindNeedsExtension && Validate(with(tt.h...)) == nil {
 				t.Errorf("Validate accepted what Build refused")
 			}
 		})
@@ -358,29 +358,29 @@ func TestBuildErrors(t *testing.T) {
 		name string
 		edit func(*Message)
 		opt  Options
-		kind address.Kind
+		kind lang.FieldKind
 	}{
-		{"RFC 6531 UTF-8 sender without SMTPUTF8", func(m *Message) { m.From = "josé@example.com" }, Options{}, address.KindNeedsExtension},
-		{"UTF-8 recipient without SMTPUTF8", func(m *Message) { m.To = []string{"用户@example.com"} }, Options{EightBitMIME: true}, address.KindNeedsExtension},
-		{"no sender and no From header", func(m *Message) { m.From = "" }, Options{}, address.KindEmpty},
-		{"bad sender", func(m *Message) { m.From = "a@b@c" }, Options{}, address.KindSyntax},
-		{"bad recipient", func(m *Message) { m.To = []string{"x\r\n@example.com"} }, Options{}, address.KindLineBreak},
-		{"subject with CRLF", func(m *Message) { m.Subject = "hi\r\nBcc: x@example.com" }, Options{}, address.KindLineBreak},
-		{"body not UTF-8", func(m *Message) { m.Body = "caf\xe9" }, Options{}, address.KindInvalidUTF8},
-		{"RFC 5322 §3.6.4 Message-ID without @", func(m *Message) { m.MessageID = "<abc>" }, Options{}, address.KindSyntax},
-		{"Message-ID with space", func(m *Message) { m.MessageID = "<a b@c>" }, Options{}, address.KindSyntax},
-		{"Message-ID with CRLF", func(m *Message) { m.MessageID = "<a@c>\r\nBcc: x" }, Options{}, address.KindLineBreak},
+		{"RFC 6531 UTF-8 sender without SMTPUTF8", func(m *Message) { m.From = "josé@example.com" }, Options{}, lang.KindNeedsExtension},
+		{"UTF-8 recipient without SMTPUTF8", func(m *Message) { m.To = []string{"用户@example.com"} }, Options{EightBitMIME: true}, lang.KindNeedsExtension},
+		{"no sender and no From header", func(m *Message) { m.From = "" }, Options{}, lang.KindEmpty},
+		{"bad sender", func(m *Message) { m.From = "a@b@c" }, Options{}, lang.KindSyntax},
+		{"bad recipient", func(m *Message) { m.To = []string{"x\r\n@example.com"} }, Options{}, lang.KindLineBreak},
+		{"subject with CRLF", func(m *Message) { m.Subject = "hi\r\nBcc: x@example.com" }, Options{}, lang.KindLineBreak},
+		{"body not UTF-8", func(m *Message) { m.Body = "caf\xe9" }, Options{}, lang.KindInvalidUTF8},
+		{"RFC 5322 §3.6.4 Message-ID without @", func(m *Message) { m.MessageID = "<abc>" }, Options{}, lang.KindSyntax},
+		{"Message-ID with space", func(m *Message) { m.MessageID = "<a b@c>" }, Options{}, lang.KindSyntax},
+		{"Message-ID with CRLF", func(m *Message) { m.MessageID = "<a@c>\r\nBcc: x" }, Options{}, lang.KindLineBreak},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := ok
 			tt.edit(&m)
 			_, err := Build(m, tt.opt)
-			var fe *address.FieldError
+			var fe *lang.FieldError
 			if !errors.As(err, &fe) || fe.Kind != tt.kind {
 				t.Fatalf("err = %v, want kind %q", err, tt.kind)
 			}
-			if tt.kind != address.KindNeedsExtension && Validate(m) == nil {
+			if tt.kind != lang.KindNeedsExtension && Validate(m) == nil {
 				t.Errorf("Validate accepted what Build refused")
 			}
 		})

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
+
+	"smtpprobe/backend/atomicfile"
 )
 
 // lock serialises writers: first within this process (the mutex), then
@@ -71,44 +72,15 @@ func (s *Store) removeTemps() {
 		return
 	}
 	for _, de := range des {
-		if n := de.Name(); strings.HasPrefix(n, tmpPrefix) && !de.IsDir() {
+		if n := de.Name(); atomicfile.IsTemp(n) && !de.IsDir() {
 			_ = os.Remove(filepath.Join(s.dir, n))
 		}
 	}
 }
 
-// writeAtomic replaces dir/name with data so that a crash at any moment
-// leaves either the old file or the new one, complete: the data goes to a
-// temporary file in the same folder (a rename is atomic only within one
-// file system), is flushed to disk, renamed over the target, and the folder
-// is flushed so the new name survives a power cut.
-func writeAtomic(dir, name string, data []byte) (err error) {
-	f, err := os.CreateTemp(dir, tmpPrefix+"*"+ext) // mode 0600
-	if err != nil {
-		return fmt.Errorf("create temporary file: %w", err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", tmp, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", tmp, err)
-	}
-	target := filepath.Join(dir, name)
-	if err = os.Rename(tmp, target); err != nil {
-		return fmt.Errorf("replace %s: %w", target, err)
-	}
-	if err = syncDir(dir); err != nil {
-		return fmt.Errorf("sync folder %s: %w", dir, err)
-	}
-	return nil
+// writeAtomic replaces dir/name with data (mode 0600: profiles name AUTH
+// users and addresses) so that a crash at any moment leaves either the old
+// file or the new one, complete.
+func writeAtomic(dir, name string, data []byte) error {
+	return atomicfile.WriteFile(filepath.Join(dir, name), data, 0o600)
 }

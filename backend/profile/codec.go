@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"smtpprobe/backend/lang"
 )
 
 // encode renders p as the file format: indented JSON without HTML escaping,
@@ -22,7 +24,7 @@ func encode(p *Profile) ([]byte, error) {
 		return nil, fmt.Errorf("encode profile: %w", err)
 	}
 	if buf.Len() > MaxFileSize {
-		return nil, fmt.Errorf("encode profile: %w", &FieldError{Field: "profile", Problem: msgTooLong, Args: []any{buf.Len(), MaxFileSize}})
+		return nil, fmt.Errorf("encode profile: %w", &lang.FieldError{Field: "profile", Reason: msgTooLong, Args: []any{buf.Len(), MaxFileSize}})
 	}
 	return buf.Bytes(), nil
 }

@@ -1,38 +1,16 @@
 package profile
 
 import (
-	"errors"
 	"fmt"
 
 	"smtpprobe/backend/lang"
 )
 
-// Localized is implemented by every error of this package that has a
-// Spanish wording; Explain uses it to speak the user's language.
-type Localized interface {
-	error
-	// Text returns the full explanation in l.
-	Text(l lang.Lang) string
-}
-
-// Explain returns err explained in l: the wording of the outermost
-// localized error in the chain, or err.Error() when there is none.
-func Explain(err error, l lang.Lang) string {
-	if err == nil {
-		return ""
-	}
-	var loc Localized
-	if errors.As(err, &loc) {
-		return loc.Text(l)
-	}
-	return err.Error()
-}
-
 // textError is a sentinel error with a wording in both languages.
 type textError struct{ t lang.Text }
 
-func (e *textError) Error() string           { return e.t.EN }
-func (e *textError) Text(l lang.Lang) string { return e.t.In(l) }
+func (e *textError) Error() string               { return e.t.EN }
+func (e *textError) Localize(l lang.Lang) string { return e.t.In(l) }
 
 // Sentinel errors; match them with errors.Is.
 var (
@@ -104,13 +82,13 @@ type DamagedError struct {
 	Err  error      // the underlying error, for detail
 }
 
-func (e *DamagedError) Error() string { return e.Text(lang.EN) }
+func (e *DamagedError) Error() string { return e.Localize(lang.EN) }
 
-// Text explains the damage in l, naming the file and the detail.
-func (e *DamagedError) Text(l lang.Lang) string {
+// Localize explains the damage in l, naming the file and the detail.
+func (e *DamagedError) Localize(l lang.Lang) string {
 	what := lang.Text{EN: "profile file %s %s", ES: "el archivo de perfil %s %s"}.Format(l, e.File, damageText[e.Kind].In(l))
 	if e.Err != nil {
-		return what + ": " + Explain(e.Err, l)
+		return what + ": " + lang.ErrorText(e.Err, l)
 	}
 	return what
 }
@@ -118,36 +96,22 @@ func (e *DamagedError) Text(l lang.Lang) string {
 // Unwrap gives both ErrDamaged and the detail to errors.Is and errors.As.
 func (e *DamagedError) Unwrap() []error { return []error{ErrDamaged, e.Err} }
 
-// FieldError is one problem with one field of a profile.
-type FieldError struct {
-	Field   string    // JSON path of the field, e.g. "envelope.to[3]"
-	Problem lang.Text // what is wrong, with %v verbs for Args
-	Args    []any
-}
-
-func (e *FieldError) Error() string { return e.Text(lang.EN) }
-
-// Text explains the problem in l.
-func (e *FieldError) Text(l lang.Lang) string {
-	return e.Field + ": " + e.Problem.Format(l, e.Args...)
-}
-
 // ValidationError lists every problem Validate found, so a user fixes them
 // all in one pass rather than one per attempt.
 type ValidationError struct {
-	Fields []*FieldError
+	Fields []*lang.FieldError
 }
 
-func (e *ValidationError) Error() string { return e.Text(lang.EN) }
+func (e *ValidationError) Error() string { return e.Localize(lang.EN) }
 
-// Text lists the problems in l, separated by "; ".
-func (e *ValidationError) Text(l lang.Lang) string {
+// Localize lists the problems in l, separated by "; ".
+func (e *ValidationError) Localize(l lang.Lang) string {
 	s := lang.Text{EN: "invalid profile: ", ES: "perfil no válido: "}.In(l)
 	for i, f := range e.Fields {
 		if i > 0 {
 			s += "; "
 		}
-		s += f.Text(l)
+		s += f.Localize(l)
 	}
 	return s
 }
@@ -159,20 +123,23 @@ type SecretLeftError struct {
 	Err          error
 }
 
-func (e *SecretLeftError) Error() string { return e.Text(lang.EN) }
+func (e *SecretLeftError) Error() string { return e.Localize(lang.EN) }
 
-// Text explains in l where the leftover secret is.
-func (e *SecretLeftError) Text(l lang.Lang) string {
+// Localize explains in l where the leftover secret is.
+func (e *SecretLeftError) Localize(l lang.Lang) string {
 	return lang.Text{
 		EN: "the profile was deleted, but its secret could not be removed from the keyring (service %q, account %q): %s",
 		ES: "se eliminó el perfil, pero su secreto no se pudo quitar del llavero (servicio %q, cuenta %q): %s",
-	}.Format(l, e.Service, e.Key, Explain(e.Err, l))
+	}.Format(l, e.Service, e.Key, lang.ErrorText(e.Err, l))
 }
 
 func (e *SecretLeftError) Unwrap() error { return e.Err }
 
 // wrapf wraps err with English context but keeps err's localized wording
-// reachable for Explain.
+// reachable for lang.ErrorText.
 func wrapf(err error, format string, args ...any) error {
 	return fmt.Errorf(format+": %w", append(args, err)...)
 }
+
+// Every localized error here speaks through the one lang.Localized method.
+var _ = []lang.Localized{(*DamagedError)(nil), (*ValidationError)(nil), (*SecretLeftError)(nil), (*textError)(nil), (*noKeyringError)(nil)}

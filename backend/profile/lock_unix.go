@@ -33,17 +33,3 @@ func tryLock(f *os.File) (bool, error) {
 func unlock(f *os.File) error {
 	return unix.Flock(int(f.Fd()), unix.LOCK_UN)
 }
-
-// syncDir makes a rename in dir durable (POSIX needs the directory itself
-// flushed, or a crash can forget the new name).
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}

@@ -29,7 +29,3 @@ func tryLock(f *os.File) (bool, error) {
 func unlock(f *os.File) error {
 	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, new(windows.Overlapped))
 }
-
-// syncDir is a no-op: NTFS journals the rename (MoveFileEx) itself, and a
-// directory handle cannot be flushed with FlushFileBuffers.
-func syncDir(dir string) error { return nil }

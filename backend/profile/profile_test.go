@@ -116,7 +116,7 @@ func TestValidate(t *testing.T) {
 				t.Errorf("fields = %q, want exactly [%q]; error: %v", fields, tt.field, err)
 			}
 			// Both languages say something, and they differ.
-			en, es := Explain(err, lang.EN), Explain(err, lang.ES)
+			en, es := lang.ErrorText(err, lang.EN), lang.ErrorText(err, lang.ES)
 			if en == es || !strings.Contains(es, "perfil no válido") || !strings.Contains(en, tt.field) {
 				t.Errorf("explanations:\n en: %s\n es: %s", en, es)
 			}
@@ -285,7 +285,7 @@ func TestDecodeDamaged(t *testing.T) {
 			if d.Kind != tt.kind || d.File != "f.json" || !errors.Is(err, ErrDamaged) {
 				t.Errorf("damage = %+v, want kind %s", d, tt.kind)
 			}
-			if es := Explain(err, lang.ES); !strings.Contains(es, "el archivo de perfil f.json") {
+			if es := lang.ErrorText(err, lang.ES); !strings.Contains(es, "el archivo de perfil f.json") {
 				t.Errorf("Spanish explanation = %q", es)
 			}
 		})

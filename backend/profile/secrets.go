@@ -126,10 +126,10 @@ func keyringErr(err error) error {
 // noKeyringError is ErrNoKeyring with the keyring's own reason.
 type noKeyringError struct{ cause error }
 
-func (e *noKeyringError) Error() string { return e.Text(lang.EN) }
+func (e *noKeyringError) Error() string { return e.Localize(lang.EN) }
 
-func (e *noKeyringError) Text(l lang.Lang) string {
-	return ErrNoKeyring.(*textError).Text(l) + " (" + e.cause.Error() + ")"
+func (e *noKeyringError) Localize(l lang.Lang) string {
+	return ErrNoKeyring.(*textError).Localize(l) + " (" + e.cause.Error() + ")"
 }
 
 func (e *noKeyringError) Unwrap() []error { return []error{ErrNoKeyring, e.cause} }

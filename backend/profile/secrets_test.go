@@ -132,8 +132,8 @@ func TestNoKeyring(t *testing.T) {
 		t.Fatalf("SetSecret without a keyring = %v, want ErrNoKeyring", err)
 	}
 	for l, want := range map[lang.Lang]string{lang.EN: "no keyring is available", lang.ES: "no hay ningún llavero"} {
-		if msg := Explain(err, l); !strings.Contains(msg, want) || !strings.Contains(msg, "org.freedesktop.secrets") {
-			t.Errorf("Explain(%s) = %q", l, msg)
+		if msg := lang.ErrorText(err, l); !strings.Contains(msg, want) || !strings.Contains(msg, "org.freedesktop.secrets") {
+			t.Errorf("ErrorText(%s) = %q", l, msg)
 		}
 	}
 	// Nothing was stored anywhere instead.
@@ -164,8 +164,8 @@ func TestDeleteWithKeyringGone(t *testing.T) {
 	if !errors.As(err, &left) || left.Key != SecretKey(p.ID, p.Auth.User) || !errors.Is(err, ErrNoKeyring) {
 		t.Fatalf("Delete with the keyring gone = %v, want *SecretLeftError", err)
 	}
-	if !strings.Contains(Explain(err, lang.ES), "se eliminó el perfil") {
-		t.Errorf("Spanish: %s", Explain(err, lang.ES))
+	if !strings.Contains(lang.ErrorText(err, lang.ES), "se eliminó el perfil") {
+		t.Errorf("Spanish: %s", lang.ErrorText(err, lang.ES))
 	}
 	if _, err := s.Get(p.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("the file survived Delete: %v", err)

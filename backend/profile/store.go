@@ -15,13 +15,14 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"smtpprobe/backend/atomicfile"
 	"smtpprobe/backend/lang"
 )
 
 // File names inside the store folder.
 const (
 	lockName  = ".lock"
-	tmpPrefix = ".tmp-"
+	tmpPrefix = atomicfile.TempPrefix // what a killed writer leaves
 	ext       = ".json"
 )
 
@@ -232,7 +233,7 @@ func (s *Store) Delete(id string) error {
 		}
 		return fmt.Errorf("delete profile %s: %w", id, err)
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := atomicfile.SyncDir(s.dir); err != nil {
 		return fmt.Errorf("delete profile %s: sync folder: %w", id, err)
 	}
 	if user == "" {

@@ -363,7 +363,7 @@ func TestDuplicateImportExport(t *testing.T) {
 		path := filepath.Join(dir, name)
 		os.WriteFile(path, []byte(content), 0o600)
 		_, err := other.Import(path)
-		if !errors.Is(err, ErrDamaged) || !strings.Contains(Explain(err, lang.ES), name) {
+		if !errors.Is(err, ErrDamaged) || !strings.Contains(lang.ErrorText(err, lang.ES), name) {
 			t.Errorf("Import %s = %v", name, err)
 		}
 	}

@@ -42,10 +42,10 @@ var (
 )
 
 // validator collects field problems.
-type validator struct{ errs []*FieldError }
+type validator struct{ errs []*lang.FieldError }
 
 func (v *validator) add(field string, msg lang.Text, args ...any) {
-	v.errs = append(v.errs, &FieldError{Field: field, Problem: msg, Args: args})
+	v.errs = append(v.errs, &lang.FieldError{Field: field, Reason: msg, Args: args})
 }
 
 // line checks a single-line text: valid UTF-8, no CR/LF/NUL (header and

@@ -63,9 +63,9 @@ var (
 	}
 )
 
-// Explain says in l what went wrong and what to do about it, with the port
+// Localize says in l what went wrong and what to do about it, with the port
 // 25 advice when port 25 was asked for.
-func (e *ListenError) Explain(l lang.Lang) string {
+func (e *ListenError) Localize(l lang.Lang) string {
 	var msg string
 	switch {
 	case errors.Is(e.Reason, ErrAddrInUse):
@@ -97,3 +97,6 @@ func classifyListenError(err error) error {
 	}
 	return nil
 }
+
+// Every localized error here speaks through the one lang.Localized method.
+var _ = []lang.Localized{(*ListenError)(nil)}

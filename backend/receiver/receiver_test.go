@@ -488,19 +488,19 @@ func TestPortInUse(t *testing.T) {
 		t.Fatalf("Start on a busy port: %v, want ListenError with ErrAddrInUse", err)
 	}
 	for _, l := range []lang.Lang{lang.EN, lang.ES} {
-		msg := le.Explain(l)
+		msg := le.Localize(l)
 		if !strings.Contains(msg, r1.Addr().String()) || !strings.Contains(msg, "--addr") {
-			t.Errorf("Explain(%s) = %q: should name the address and the fix", l, msg)
+			t.Errorf("Localize(%s) = %q: should name the address and the fix", l, msg)
 		}
 	}
-	if strings.Contains(le.Explain(lang.EN), "firewall") {
+	if strings.Contains(le.Localize(lang.EN), "firewall") {
 		t.Error("port 25 advice shown for another port")
 	}
 }
 
 func TestPort25Explanation(t *testing.T) {
 	le := &ListenError{Addr: "0.0.0.0:25", Reason: ErrListenPermission, Err: errors.New("bind: permission denied")}
-	en, es := le.Explain(lang.EN), le.Explain(lang.ES)
+	en, es := le.Localize(lang.EN), le.Localize(lang.ES)
 	if !strings.Contains(en, "administrator") || !strings.Contains(en, "firewall") {
 		t.Errorf("English port 25 text lacks admin/firewall advice: %q", en)
 	}

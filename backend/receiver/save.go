@@ -3,13 +3,12 @@ package receiver
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
+	"io"
 	"strings"
 	"time"
+
+	"smtpprobe/backend/atomicfile"
 )
 
 // saveEML writes m to dir as an .eml file and returns its path. The name is
@@ -34,47 +33,24 @@ func saveEML(dir, domain, ehlo, remote string, m *Message) (string, error) {
 	fmt.Fprintf(&head, "Received: from %s (%s)\r\n\tby %s (SMTP Probe) with %s id c%dm%d;\r\n\t%s\r\n",
 		headerSafe(ehlo), headerSafe(remote), domain, with, m.ConnID, m.ID, m.Time.Format(time.RFC1123Z))
 
-	tmp, err := os.CreateTemp(dir, ".smtpprobe-*.tmp")
-	if err != nil {
-		return "", fmt.Errorf("save message: %w", err)
-	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName) // after the link, or after a failure
-	_, err = tmp.WriteString(head.String())
-	if err == nil {
-		_, err = tmp.Write(m.Raw)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", fmt.Errorf("save message to %s: %w", dir, err)
-	}
-	for range 5 {
+	// The name comes from the receiver's own data; the random part makes
+	// a clash (two receivers on one folder) only a retry.
+	name := func() string {
 		var rnd [4]byte
 		_, _ = rand.Read(rnd[:])
-		name := fmt.Sprintf("%s-c%d-m%d-%s.eml", m.Time.UTC().Format("20060102T150405.000Z"), m.ConnID, m.ID, hex.EncodeToString(rnd[:]))
-		final := filepath.Join(dir, name)
-		err = os.Link(tmpName, final)
-		if err == nil {
-			return final, nil
+		return fmt.Sprintf("%s-c%d-m%d-%s.eml", m.Time.UTC().Format("20060102T150405.000Z"), m.ConnID, m.ID, hex.EncodeToString(rnd[:]))
+	}
+	final, err := atomicfile.WriteNew(dir, 0o600, name, func(w io.Writer) error {
+		if _, err := io.WriteString(w, head.String()); err != nil {
+			return err
 		}
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		// Some file systems (FAT, some network shares) have no hard
-		// links; fall back to rename when the name is free.
-		if _, serr := os.Lstat(final); errors.Is(serr, fs.ErrNotExist) {
-			if rerr := os.Rename(tmpName, final); rerr == nil {
-				return final, nil
-			}
-		}
+		_, err := w.Write(m.Raw)
+		return err
+	})
+	if err != nil {
 		return "", fmt.Errorf("save message to %s: %w", dir, err)
 	}
-	return "", fmt.Errorf("save message to %s: no free file name: %w", dir, err)
+	return final, nil
 }
 
 // headerSafe keeps client-supplied text from breaking out of a header

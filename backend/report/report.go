@@ -17,10 +17,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"smtpprobe/backend/atomicfile"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/session"
 	"smtpprobe/backend/tlsreport"
@@ -65,10 +65,10 @@ var txtUnknownExt = lang.Text{
 // explains itself in both languages.
 type FormatError struct{ Path string }
 
-func (e *FormatError) Error() string { return e.Text(lang.EN) }
+func (e *FormatError) Error() string { return e.Localize(lang.EN) }
 
-// Text returns the explanation in language l.
-func (e *FormatError) Text(l lang.Lang) string {
+// Localize returns the explanation in language l.
+func (e *FormatError) Localize(l lang.Lang) string {
 	return txtUnknownExt.Format(l, transcript.EscapeString(filepath.Base(e.Path)))
 }
 
@@ -223,37 +223,12 @@ func WriteAll(path string, rs []*session.Result, opts Options) error {
 	return writeAtomic(path, func(w io.Writer) error { return RenderAll(w, f, rs, opts) })
 }
 
-func writeAtomic(path string, render func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("report: create %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = render(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("report: flush %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("report: close %s: %w", path, err)
-	}
-	// CreateTemp makes the file 0600; a report is meant to be shared, but
-	// only by its owner's choice, so it keeps that mode.
-	if err = os.Rename(tmp.Name(), path); err != nil {
+// writeAtomic saves what render produces to path through atomicfile.
+// Reports keep mode 0600: a report is meant to be shared, but only by its
+// owner's choice.
+func writeAtomic(path string, render func(io.Writer) error) error {
+	if err := atomicfile.Write(path, 0o600, render); err != nil {
 		return fmt.Errorf("report: save %s: %w", path, err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		// Making the rename durable is best effort: some systems (Windows)
-		// cannot sync a folder, and the file itself is already complete.
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }
@@ -271,3 +246,6 @@ func tlsOf(r *session.Result, opts Options) *tlsreport.Report {
 // engine has escaped already (Entry.Text, Reply.Lines, Step.Command,
 // Extensions) are shown as they are, so backslashes are not doubled twice.
 func esc(s string) string { return transcript.EscapeString(s) }
+
+// Every localized error here speaks through the one lang.Localized method.
+var _ = []lang.Localized{(*FormatError)(nil)}

@@ -42,8 +42,8 @@ func TestFormatFor(t *testing.T) {
 			t.Errorf("FormatFor(%q) err = %v, want a *FormatError", tt.path, err)
 			continue
 		}
-		if !strings.Contains(fe.Text(lang.ES), "use .txt o .log") || !strings.Contains(fe.Error(), "use .txt or .log") {
-			t.Errorf("FormatFor(%q): explanation %q / %q", tt.path, fe.Error(), fe.Text(lang.ES))
+		if !strings.Contains(fe.Localize(lang.ES), "use .txt o .log") || !strings.Contains(fe.Error(), "use .txt or .log") {
+			t.Errorf("FormatFor(%q): explanation %q / %q", tt.path, fe.Error(), fe.Localize(lang.ES))
 		}
 	}
 }

@@ -7,7 +7,7 @@
 // is recorded, replies are read strictly, every wait has a timeout
 // (RFC 5321 §4.5.3.2 defaults), and cancelling the context closes the
 // connection at once. Input is checked completely before anything goes on
-// the network (Run returns an *address.FieldError then).
+// the network (Run returns a *lang.FieldError then).
 //
 // Run runs one session, moving along the MX hosts in preference order when a
 // connection fails or a server refuses the session at its greeting.

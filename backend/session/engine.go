@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"smtpprobe/backend/address"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/message"
 	"smtpprobe/backend/smtpwire"
@@ -488,19 +487,19 @@ func (e *engine) transaction() {
 	p := e.p
 	built, err := message.Build(p.msg, message.Options{EightBitMIME: e.has("8BITMIME"), SMTPUTF8: e.has("SMTPUTF8")})
 	if err == nil && p.needUTF8 && !e.has("SMTPUTF8") {
-		err = address.NewFieldError("address", "", address.KindNeedsExtension, lang.Text{
+		err = lang.NewFieldError("address", "", lang.KindNeedsExtension, lang.Text{
 			EN: "has a non-ASCII local part, which needs SMTPUTF8, and the server does not offer it (RFC 6531)",
 			ES: "tiene una parte local no ASCII, que necesita SMTPUTF8, y el servidor no lo ofrece (RFC 6531)",
 		})
 	}
 	if err != nil {
 		i := e.begin(StepMail, "", "")
-		var fe *address.FieldError
+		var fe *lang.FieldError
 		why := lang.Text{EN: err.Error(), ES: err.Error()}
 		f := FailProtocol
 		if errors.As(err, &fe) {
 			why = lang.Text{EN: fe.Localize(lang.EN), ES: fe.Localize(lang.ES)}
-			if fe.Kind == address.KindNeedsExtension {
+			if fe.Kind == lang.KindNeedsExtension {
 				f = FailNeedsSMTPUTF8
 			}
 		}

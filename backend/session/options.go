@@ -234,16 +234,16 @@ type plan struct {
 // IsInputError reports whether err is a rejection of the input, found before
 // anything was sent: the CLI exits with exitcode.Usage for it.
 func IsInputError(err error) bool {
-	var fe *address.FieldError
+	var fe *lang.FieldError
 	return errors.As(err, &fe)
 }
 
-func inputErr(field, value string, kind address.Kind, en, es string) error {
-	return address.NewFieldError(field, value, kind, lang.Text{EN: en, ES: es})
+func inputErr(field, value string, kind lang.FieldKind, en, es string) error {
+	return lang.NewFieldError(field, value, kind, lang.Text{EN: en, ES: es})
 }
 
 // check validates o before any byte is sent. Every error is an
-// *address.FieldError naming the option.
+// *lang.FieldError naming the option.
 func check(o Options) (*plan, error) {
 	p := &plan{o: o, t: o.Timeouts.withDefaults(), port: DefaultPort}
 	if err := p.checkTLS(); err != nil {
@@ -257,22 +257,22 @@ func check(o Options) (*plan, error) {
 	}
 	from, _, err := address.ParseReversePath(o.From)
 	if err != nil {
-		return nil, address.Rename(err, "from")
+		return nil, lang.RenameField(err, "from")
 	}
 	p.from = from
 	p.needUTF8 = from.NeedsSMTPUTF8()
 	if len(o.To) == 0 {
-		return nil, inputErr("to", "", address.KindEmpty, "at least one recipient is needed", "hace falta al menos un destinatario")
+		return nil, inputErr("to", "", lang.KindEmpty, "at least one recipient is needed", "hace falta al menos un destinatario")
 	}
 	if len(o.To) > MaxRecipients {
-		return nil, inputErr("to", "", address.KindTooLong,
+		return nil, inputErr("to", "", lang.KindTooLong,
 			fmt.Sprintf("%d recipients; the limit is %d", len(o.To), MaxRecipients),
 			fmt.Sprintf("%d destinatarios; el límite es %d", len(o.To), MaxRecipients))
 	}
 	for _, s := range o.To {
 		mb, err := address.Parse(s)
 		if err != nil {
-			return nil, address.Rename(err, "to")
+			return nil, lang.RenameField(err, "to")
 		}
 		p.to = append(p.to, mb)
 		p.needUTF8 = p.needUTF8 || mb.NeedsSMTPUTF8()
@@ -281,7 +281,7 @@ func check(o Options) (*plan, error) {
 
 	if o.HELO != "" {
 		if p.helo, err = address.NormalizeHELO(o.HELO); err != nil {
-			return nil, address.Rename(err, "helo")
+			return nil, lang.RenameField(err, "helo")
 		}
 	} else {
 		p.helo = defaultHELO()
@@ -289,7 +289,7 @@ func check(o Options) (*plan, error) {
 
 	if o.Port != 0 {
 		if o.Port < 1 || o.Port > 65535 {
-			return nil, inputErr("port", strconv.Itoa(o.Port), address.KindSyntax, "must be 1 to 65535", "debe estar entre 1 y 65535")
+			return nil, inputErr("port", strconv.Itoa(o.Port), lang.KindSyntax, "must be 1 to 65535", "debe estar entre 1 y 65535")
 		}
 		p.port = o.Port
 	}
@@ -305,24 +305,24 @@ func check(o Options) (*plan, error) {
 			if errors.As(err, &se) {
 				reason = se.Reason
 			}
-			return nil, address.NewFieldError("dns-server", s, address.KindSyntax, reason)
+			return nil, lang.NewFieldError("dns-server", s, lang.KindSyntax, reason)
 		}
 	}
 	if err := p.checkDSN(); err != nil {
 		return nil, err
 	}
 	if o.StopAfter != "" && !stopPoints[o.StopAfter] {
-		return nil, inputErr("stop-after", string(o.StopAfter), address.KindSyntax,
+		return nil, inputErr("stop-after", string(o.StopAfter), lang.KindSyntax,
 			"must be one of connect, banner, ehlo, mail, rcpt, data",
 			"debe ser connect, banner, ehlo, mail, rcpt o data")
 	}
 	if o.ChunkSize < 0 {
-		return nil, inputErr("chunk-size", strconv.Itoa(o.ChunkSize), address.KindSyntax, "must be positive", "debe ser positivo")
+		return nil, inputErr("chunk-size", strconv.Itoa(o.ChunkSize), lang.KindSyntax, "must be positive", "debe ser positivo")
 	}
 	for _, d := range []time.Duration{o.Timeouts.Connect, o.Timeouts.Banner, o.Timeouts.Command, o.Timeouts.Mail,
 		o.Timeouts.Rcpt, o.Timeouts.Data, o.Timeouts.DataBlock, o.Timeouts.FinalDot} {
 		if d < 0 {
-			return nil, inputErr("timeout", d.String(), address.KindSyntax, "must not be negative", "no puede ser negativo")
+			return nil, inputErr("timeout", d.String(), lang.KindSyntax, "must not be negative", "no puede ser negativo")
 		}
 	}
 
@@ -340,11 +340,11 @@ func check(o Options) (*plan, error) {
 	// The longest MAIL and RCPT lines this session could send, checked now
 	// so that a too long line is refused before connecting.
 	if err := address.CheckCommandLineLimit(p.mailCommand(dsnAll, 1<<62, "BODY=8BITMIME", "SMTPUTF8"), p.mailLimit(dsnAll, true)); err != nil {
-		return nil, address.Rename(err, "from")
+		return nil, lang.RenameField(err, "from")
 	}
 	for _, mb := range p.to {
 		if err := address.CheckCommandLineLimit(p.rcptCommand(mb, dsnAll), p.rcptLimit(dsnAll)); err != nil {
-			return nil, address.Rename(err, "to")
+			return nil, lang.RenameField(err, "to")
 		}
 	}
 	p.resolver = o.Resolver
@@ -359,14 +359,14 @@ func (p *plan) parseServer(s string) error {
 	if h, pt, err := net.SplitHostPort(s); err == nil {
 		host, port = h, pt
 	} else if strings.Count(s, ":") == 1 || strings.HasPrefix(s, "[") {
-		return inputErr("server", s, address.KindSyntax,
+		return inputErr("server", s, lang.KindSyntax,
 			"must be HOST, HOST:PORT, an IP address or [IPv6]:PORT",
 			"debe ser HOST, HOST:PUERTO, una dirección IP o [IPv6]:PUERTO")
 	}
 	if _, _, err := net.SplitHostPort(s); err == nil {
 		n, err := strconv.Atoi(port)
 		if err != nil || n < 1 || n > 65535 {
-			return inputErr("server", s, address.KindSyntax, "the port must be 1 to 65535", "el puerto debe estar entre 1 y 65535")
+			return inputErr("server", s, lang.KindSyntax, "the port must be 1 to 65535", "el puerto debe estar entre 1 y 65535")
 		}
 		p.port = n
 	}
@@ -376,7 +376,7 @@ func (p *plan) parseServer(s string) error {
 	}
 	_, ascii, err := address.NormalizeDomain(strings.TrimSuffix(host, "."))
 	if err != nil {
-		return address.Rename(err, "server")
+		return lang.RenameField(err, "server")
 	}
 	p.server = ascii
 	return nil
@@ -400,7 +400,7 @@ func (p *plan) checkDSN() error {
 			switch v {
 			case "SUCCESS", "FAILURE", "DELAY", "NEVER":
 			default:
-				return inputErr("notify", n, address.KindSyntax,
+				return inputErr("notify", n, lang.KindSyntax,
 					"must be success, failure, delay (comma-separated) or never",
 					"debe ser success, failure, delay (separados por comas) o never")
 			}
@@ -411,7 +411,7 @@ func (p *plan) checkDSN() error {
 		}
 	}
 	if seen["NEVER"] && len(parts) > 1 {
-		return inputErr("notify", strings.Join(o.Notify, ","), address.KindSyntax,
+		return inputErr("notify", strings.Join(o.Notify, ","), lang.KindSyntax,
 			"never cannot be combined with other values (RFC 3461 §4.1)",
 			"never no se puede combinar con otros valores (RFC 3461 §4.1)")
 	}
@@ -420,7 +420,7 @@ func (p *plan) checkDSN() error {
 	case "", "FULL", "HDRS":
 		p.ret = strings.ToUpper(o.Ret)
 	default:
-		return inputErr("ret", o.Ret, address.KindSyntax, "must be full or hdrs (RFC 3461 §4.3)", "debe ser full o hdrs (RFC 3461 §4.3)")
+		return inputErr("ret", o.Ret, lang.KindSyntax, "must be full or hdrs (RFC 3461 §4.3)", "debe ser full o hdrs (RFC 3461 §4.3)")
 	}
 	if o.EnvID != "" {
 		if err := address.CheckText("envid", o.EnvID, 0); err != nil {
@@ -428,7 +428,7 @@ func (p *plan) checkDSN() error {
 		}
 		p.envid = address.EncodeXText(o.EnvID)
 		if len(p.envid) > MaxEnvID {
-			return inputErr("envid", o.EnvID, address.KindTooLong,
+			return inputErr("envid", o.EnvID, lang.KindTooLong,
 				fmt.Sprintf("is %d characters once encoded; the limit is %d (RFC 3461 §4.4)", len(p.envid), MaxEnvID),
 				fmt.Sprintf("ocupa %d caracteres codificado; el límite es %d (RFC 3461 §4.4)", len(p.envid), MaxEnvID))
 		}

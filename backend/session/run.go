@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"smtpprobe/backend/address"
 	"smtpprobe/backend/diagnose"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/transcript"
@@ -21,7 +20,7 @@ import (
 // session at the greeting.
 //
 // The error is non-nil only for invalid input, found before anything was
-// sent; it is an *address.FieldError (see IsInputError). Everything that
+// sent; it is a *lang.FieldError (see IsInputError). Everything that
 // happens on the network, failures included, is in the Result. Cancelling
 // ctx closes the connection at once; the Result then records the step that
 // was cut short as failed with FailCanceled.
@@ -156,7 +155,7 @@ func (e *engine) failover(targets []Target) {
 // o.OnStep when those are nil; calls are serialised, never concurrent.
 func RunAllMX(ctx context.Context, o Options) ([]*Result, error) {
 	if o.Server != "" {
-		return nil, inputErr("all-mx", o.Server, address.KindSyntax,
+		return nil, inputErr("all-mx", o.Server, lang.KindSyntax,
 			"every-MX mode takes the servers from DNS; leave the server empty",
 			"el modo de todos los MX toma los servidores del DNS; deje el servidor vacío")
 	}

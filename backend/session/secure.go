@@ -100,15 +100,15 @@ func (p *plan) checkTLS() error {
 		p.tls = TLSOpportunistic
 	}
 	if !tlsModes[p.tls] {
-		return inputErr("tls", string(o.TLS), address.KindSyntax,
+		return inputErr("tls", string(o.TLS), lang.KindSyntax,
 			"must be none, opportunistic, starttls or implicit", "debe ser none, opportunistic, starttls o implicit")
 	}
 	if _, err := tlsreport.ParseVersion(o.TLSMin); err != nil {
-		return inputErr("tls-min", o.TLSMin, address.KindSyntax, "must be 1.0, 1.1, 1.2 or 1.3", "debe ser 1.0, 1.1, 1.2 o 1.3")
+		return inputErr("tls-min", o.TLSMin, lang.KindSyntax, "must be 1.0, 1.1, 1.2 or 1.3", "debe ser 1.0, 1.1, 1.2 o 1.3")
 	}
 	if o.CAFile != "" {
 		if _, err := tlsreport.LoadRoots(o.CAFile); err != nil {
-			return inputErr("ca-file", o.CAFile, address.KindSyntax, err.Error(), err.Error())
+			return inputErr("ca-file", o.CAFile, lang.KindSyntax, err.Error(), err.Error())
 		}
 	}
 	return nil
@@ -123,13 +123,13 @@ func (p *plan) checkAuth() error {
 		mech = "AUTO"
 	}
 	if mech != "AUTO" && !slices.Contains(smtpauth.Supported(), mech) {
-		return inputErr("auth-mech", o.AuthMech, address.KindSyntax,
+		return inputErr("auth-mech", o.AuthMech, lang.KindSyntax,
 			"must be auto, plain, login, cram-md5 or xoauth2", "debe ser auto, plain, login, cram-md5 o xoauth2")
 	}
 	p.authMech = mech
 	if o.AuthUser == "" {
 		if o.AuthSecret != "" || (o.AuthMech != "" && mech != "AUTO") {
-			return inputErr("auth-user", "", address.KindEmpty,
+			return inputErr("auth-user", "", lang.KindEmpty,
 				"is needed to authenticate", "hace falta para autenticarse")
 		}
 		return nil
@@ -138,13 +138,13 @@ func (p *plan) checkAuth() error {
 		return err
 	}
 	if o.AuthSecret == "" {
-		return inputErr("auth-password", "", address.KindEmpty,
+		return inputErr("auth-password", "", lang.KindEmpty,
 			"is needed to authenticate (a password, or the token for xoauth2)",
 			"hace falta para autenticarse (una contraseña, o el token para xoauth2)")
 	}
 	if strings.ContainsAny(string(o.AuthSecret), "\r\n\x00") {
 		// Named but not shown: the value is a secret.
-		return inputErr("auth-password", "", address.KindSyntax,
+		return inputErr("auth-password", "", lang.KindSyntax,
 			"must not contain CR, LF or NUL", "no puede contener CR, LF ni NUL")
 	}
 	return nil
@@ -448,7 +448,7 @@ func (e *engine) auth() bool {
 		e.info(lang.Text{EN: "Authenticated as %s with %s", ES: "Autenticado como %s con %s"}, o.AuthUser, mech)
 		return true
 	case errors.As(err, &ae):
-		why := lang.Text{EN: ae.Explain(lang.EN), ES: ae.Explain(lang.ES)}
+		why := lang.Text{EN: ae.Localize(lang.EN), ES: ae.Localize(lang.ES)}
 		if ae.Code == 0 {
 			why = lang.Text{EN: ae.Error() + ". " + why.EN, ES: ae.Error() + ". " + why.ES}
 		}

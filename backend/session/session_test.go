@@ -19,6 +19,7 @@ import (
 
 	"smtpprobe/backend/address"
 	"smtpprobe/backend/exitcode"
+	"smtpprobe/backend/lang"
 	"smtpprobe/backend/message"
 	"smtpprobe/backend/transcript"
 )
@@ -467,7 +468,7 @@ func TestBadInput(t *testing.T) {
 			if err == nil || r != nil {
 				t.Fatalf("Run accepted it: %v", err)
 			}
-			var fe *address.FieldError
+			var fe *lang.FieldError
 			if !errors.As(err, &fe) || !IsInputError(err) {
 				t.Fatalf("error %T %v is not a FieldError", err, err)
 			}

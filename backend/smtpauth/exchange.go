@@ -86,7 +86,7 @@ type Error struct {
 	Err error
 }
 
-// Error describes the failure in English; Explain gives the advice in
+// Error describes the failure in English; Localize gives the advice in
 // either language.
 func (e *Error) Error() string {
 	var sb strings.Builder
@@ -126,8 +126,8 @@ func (e *Error) ExitCode() int {
 	return exitcode.Permanent
 }
 
-// Explain says what the failure means and what to do, in l.
-func (e *Error) Explain(l lang.Lang) string {
+// Localize says what the failure means and what to do, in l.
+func (e *Error) Localize(l lang.Lang) string {
 	if e.Enhanced == "5.7.139" || strings.Contains(strings.ToLower(e.ServerText), "smtpclientauthentication is disabled") {
 		return textM365Disabled.In(l)
 	}
@@ -403,3 +403,6 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "..."
 }
+
+// Every localized error here speaks through the one lang.Localized method.
+var _ = []lang.Localized{(*Error)(nil)}

@@ -101,11 +101,11 @@ func TestExchangeReplies(t *testing.T) {
 				t.Fatalf("got kind %s code %d exit %d, want %s %d %d (%v)", e.Kind, e.Code, e.ExitCode(), tt.kind, tt.code, tt.exit, err)
 			}
 			for _, l := range []lang.Lang{lang.EN, lang.ES} {
-				if e.Explain(l) == "" {
+				if e.Localize(l) == "" {
 					t.Errorf("no %s explanation", l)
 				}
 			}
-			if e.Explain(lang.EN) == e.Explain(lang.ES) {
+			if e.Localize(lang.EN) == e.Localize(lang.ES) {
 				t.Error("English and Spanish explanations are the same")
 			}
 		})
@@ -122,8 +122,8 @@ func repeat(r reply, n int) []reply {
 
 func TestExplainM365(t *testing.T) {
 	e := &Error{Kind: KindFailed, Code: 535, Enhanced: "5.7.139"}
-	if !strings.Contains(e.Explain(lang.EN), "Set-CASMailbox") || !strings.Contains(e.Explain(lang.ES), "deshabilitado") {
-		t.Errorf("5.7.139 explained as %q / %q", e.Explain(lang.EN), e.Explain(lang.ES))
+	if !strings.Contains(e.Localize(lang.EN), "Set-CASMailbox") || !strings.Contains(e.Localize(lang.ES), "deshabilitado") {
+		t.Errorf("5.7.139 explained as %q / %q", e.Localize(lang.EN), e.Localize(lang.ES))
 	}
 }
 
@@ -279,7 +279,7 @@ func TestSentinelSecret(t *testing.T) {
 		errors.As(err, &e)
 		check(m.Name()+" error", err.Error())
 		check(m.Name()+" %+v of error", fmt.Sprintf("%+v %#v", err, err))
-		check(m.Name()+" explanation", e.Explain(lang.EN)+e.Explain(lang.ES))
+		check(m.Name()+" explanation", e.Localize(lang.EN)+e.Localize(lang.ES))
 		check(m.Name()+" transcript", strings.Join(c.transcript, "\n"))
 	}
 

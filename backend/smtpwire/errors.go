@@ -37,3 +37,6 @@ func (e *ProtocolError) Localize(l lang.Lang) string {
 
 // Is makes errors.Is(err, ErrProtocol) true for every ProtocolError.
 func (e *ProtocolError) Is(target error) bool { return target == ErrProtocol }
+
+// Every localized error here speaks through the one lang.Localized method.
+var _ = []lang.Localized{(*ProtocolError)(nil)}

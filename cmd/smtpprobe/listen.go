@@ -163,7 +163,7 @@ func runListen(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := r.Start(context.WithoutCancel(ctx)); err != nil {
 		var le *receiver.ListenError
 		if errors.As(err, &le) {
-			fmt.Fprintln(stderr, le.Explain(l))
+			fmt.Fprintln(stderr, le.Localize(l))
 		} else {
 			fmt.Fprintln(stderr, lsConfig.Format(l, err))
 		}

@@ -153,7 +153,7 @@ func runProfiles(_ context.Context, args []string, stdout, stderr io.Writer) int
 		err = profilesImport(store, pos[0], opt, stdout)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, txtProfError.Format(l, action, transcript.EscapeString(profile.Explain(err, l))))
+		fmt.Fprintln(stderr, txtProfError.Format(l, action, transcript.EscapeString(lang.ErrorText(err, l))))
 		return profilesExit(action, err)
 	}
 	return exitcode.OK
@@ -208,7 +208,7 @@ func profilesList(store *profile.Store, opt profilesOptions, w io.Writer) error 
 		for _, e := range entries {
 			je := profJSONEntry{ID: e.ID, File: e.File, Profile: e.Profile}
 			if e.Err != nil {
-				je.Damaged = &profJSONDamage{Kind: profDamageKind(e.Err), Error: profile.Explain(e.Err, opt.l)}
+				je.Damaged = &profJSONDamage{Kind: profDamageKind(e.Err), Error: lang.ErrorText(e.Err, opt.l)}
 			}
 			out.Profiles = append(out.Profiles, je)
 		}
@@ -224,7 +224,7 @@ func profilesList(store *profile.Store, opt profilesOptions, w io.Writer) error 
 	for _, e := range entries {
 		if e.Err != nil {
 			damaged++
-			fmt.Fprintf(w, "%s  %s: %s\n", e.ID, txtProfDamaged.In(l), transcript.EscapeString(profile.Explain(e.Err, l)))
+			fmt.Fprintf(w, "%s  %s: %s\n", e.ID, txtProfDamaged.In(l), transcript.EscapeString(lang.ErrorText(e.Err, l)))
 			continue
 		}
 		p := e.Profile

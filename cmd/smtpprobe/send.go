@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"smtpprobe/backend/address"
 	"smtpprobe/backend/exitcode"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/message"
@@ -222,7 +221,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		results = []*session.Result{r}
 	}
 	if err != nil {
-		var fe *address.FieldError
+		var fe *lang.FieldError
 		if errors.As(err, &fe) {
 			return usage(fe.Localize(l))
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -42,11 +41,7 @@ func (g *sendLog) check(l lang.Lang) string {
 		return ""
 	}
 	if _, err := report.FormatFor(g.path); err != nil {
-		var fe *report.FormatError
-		if errors.As(err, &fe) {
-			return "--log: " + fe.Text(l)
-		}
-		return "--log: " + err.Error()
+		return "--log: " + lang.ErrorText(err, l)
 	}
 	dir := filepath.Dir(g.path)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {

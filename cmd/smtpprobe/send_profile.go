@@ -155,7 +155,7 @@ func (x *sendExtras) rememberedSecret(l lang.Lang, stderr io.Writer) func(user s
 		secret, err := s.GetSecret(x.base.ID)
 		if err != nil {
 			if !errors.Is(err, profile.ErrNoSecret) && !errors.Is(err, profile.ErrNotFound) {
-				fmt.Fprintln(stderr, txtProfKeyring.Format(l, profile.Explain(err, l)))
+				fmt.Fprintln(stderr, txtProfKeyring.Format(l, lang.ErrorText(err, l)))
 			}
 			return ""
 		}
@@ -186,7 +186,7 @@ func (x *sendExtras) loadProfile(l lang.Lang) (profile.Profile, string) {
 	if st, err := os.Stat(arg); err == nil && st.Mode().IsRegular() {
 		p, err := readProfileFile(arg)
 		if err != nil {
-			return p, txtProfLoad.Format(l, shown, profile.Explain(err, l))
+			return p, txtProfLoad.Format(l, shown, lang.ErrorText(err, l))
 		}
 		return p, ""
 	}
@@ -200,12 +200,12 @@ func (x *sendExtras) loadProfile(l lang.Lang) (profile.Profile, string) {
 			return p, ""
 		}
 		if !errors.Is(err, profile.ErrNotFound) {
-			return p, txtProfLoad.Format(l, shown, profile.Explain(err, l))
+			return p, txtProfLoad.Format(l, shown, lang.ErrorText(err, l))
 		}
 	}
 	entries, err := s.List()
 	if err != nil {
-		return profile.Profile{}, txtProfLoad.Format(l, shown, profile.Explain(err, l))
+		return profile.Profile{}, txtProfLoad.Format(l, shown, lang.ErrorText(err, l))
 	}
 	var found []profile.Profile
 	for _, e := range entries {
@@ -351,7 +351,7 @@ func (x *sendExtras) save(l lang.Lang, body string, stderr io.Writer) string {
 	}
 	entries, err := s.List()
 	if err != nil {
-		return txtProfSave.Format(l, shown, profile.Explain(err, l))
+		return txtProfSave.Format(l, shown, lang.ErrorText(err, l))
 	}
 	for _, e := range entries {
 		if e.Profile != nil && e.Profile.Name == name {
@@ -433,7 +433,7 @@ func (x *sendExtras) save(l lang.Lang, body string, stderr io.Writer) string {
 	}
 	saved, err := s.Save(p)
 	if err != nil {
-		return txtProfSave.Format(l, shown, profile.Explain(err, l))
+		return txtProfSave.Format(l, shown, lang.ErrorText(err, l))
 	}
 	fmt.Fprintln(stderr, txtProfSaved.Format(l, shown, saved.ID, transcript.EscapeString(s.Dir())))
 	return ""
