@@ -110,11 +110,7 @@ func (a *App) ExportResult(id, format string) (string, error) {
 		path += f.ext
 	}
 	if err := report.WriteAll(path, rs, report.Options{Lang: l}); err != nil {
-		msg := err.Error()
-		var fe *report.FormatError
-		if errors.As(err, &fe) {
-			msg = fe.Text(l)
-		}
+		msg := lang.ErrorText(err, l)
 		return "", &uiError{msg: txtExportFailed.Format(l, transcript.EscapeString(msg)), err: err}
 	}
 	return path, nil

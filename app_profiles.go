@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 
+	"smtpprobe/backend/lang"
 	"smtpprobe/backend/profile"
 )
 
@@ -34,7 +35,7 @@ func (a *App) profileErr(op string, err error) error {
 		return nil
 	}
 	log.Printf("%s: %v", op, err)
-	return &uiError{msg: profile.Explain(err, a.uiLang()), err: err}
+	return &uiError{msg: lang.ErrorText(err, a.uiLang()), err: err}
 }
 
 // uiError carries a message already written in the UI language (the
@@ -73,7 +74,7 @@ func (a *App) ListProfiles() ([]ProfileEntry, error) {
 		}
 		if e.Err != nil {
 			pe.Damaged = true
-			pe.Error = profile.Explain(e.Err, l)
+			pe.Error = lang.ErrorText(e.Err, l)
 			pe.Name = e.File
 		}
 		out = append(out, pe)
@@ -120,7 +121,7 @@ func (a *App) SaveProfile(p profile.Profile, secret string) (SavedProfile, error
 			if !errors.Is(err, profile.ErrNoKeyring) && !errors.Is(err, profile.ErrNoUser) {
 				return out, a.profileErr("store the password", err)
 			}
-			out.Warning = profile.Explain(err, a.uiLang())
+			out.Warning = lang.ErrorText(err, a.uiLang())
 		} else if got, err := st.Get(saved.ID); err == nil {
 			out.Profile = got
 		}

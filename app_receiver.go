@@ -128,7 +128,7 @@ func (a *App) StartReceiver(req ReceiverRequest) (ReceiverStatus, error) {
 		thr.stop()
 		var le *receiver.ListenError
 		if errors.As(err, &le) {
-			return ReceiverStatus{}, errors.New(le.Explain(l))
+			return ReceiverStatus{}, errors.New(le.Localize(l))
 		}
 		return ReceiverStatus{}, fmt.Errorf("receiver: %w", err)
 	}

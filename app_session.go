@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"smtpprobe/backend/address"
 	"smtpprobe/backend/diagnose"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/message"
@@ -240,7 +239,7 @@ func (a *App) StartTest(id string, req TestRequest) (RunResult, error) {
 
 	if err != nil && session.IsInputError(err) {
 		out.FieldErrors = map[string]string{}
-		var fe *address.FieldError
+		var fe *lang.FieldError
 		if errors.As(err, &fe) {
 			out.FieldErrors[wizardField(fe.Field)] = fe.Localize(l)
 		}
