@@ -12,10 +12,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
 	"smtpprobe/backend/lang"
+	"smtpprobe/backend/smtpwire"
 )
 
 // dataFS is the source of knowledge_gen.go. Only the tests and the
@@ -134,6 +136,83 @@ func TestGeneratorNamesBadEntry(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fresh returns the generated knowledge with no text rule compiled yet, as
+// a new process sees it.
+func fresh() *knowledge {
+	k := generated()
+	clone := func(es []*entry) []*entry {
+		out := make([]*entry, len(es))
+		for i, e := range es {
+			c := *e
+			if c.rx != nil {
+				c.rx = new(lazyRegexp)
+			}
+			out[i] = &c
+		}
+		return out
+	}
+	k.replies, k.failures = clone(k.replies), clone(k.failures)
+	return k
+}
+
+// TestLazyTextRules evaluates replies that reach text rules from several
+// goroutines on knowledge whose rules are not compiled yet, while Preload's
+// loop compiles them, and checks that every result equals the evaluation
+// with every rule compiled first. Run with -race.
+func TestLazyTextRules(t *testing.T) {
+	texts := []string{
+		"550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table",
+		"550 Requested action not taken: no such user here",
+		"554 Relay access denied",
+		"451 Greylisted, please try again in 300 seconds",
+		"554 the frobnicator declined",
+		"250 mx.example says no such user is a problem",
+	}
+	var replies []*smtpwire.Reply
+	want := map[string]Evaluation{}
+	warm := fresh()
+	for _, e := range warm.replies {
+		if e.rx != nil {
+			e.textRule()
+		}
+	}
+	textRules := 0
+	for _, s := range texts {
+		r, err := ParseReply(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		replies = append(replies, r)
+		ev := warm.evaluate("rcpt", r, Context{})
+		want[s] = ev
+		if slices.ContainsFunc(warm.replies, func(e *entry) bool { return e.ID == ev.Rule && e.tier == tierText }) {
+			textRules++
+		}
+	}
+	if textRules == 0 {
+		t.Fatal("no reply was decided by a text rule")
+	}
+	cold := fresh()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for _, e := range cold.replies {
+			if e.rx != nil {
+				e.textRule()
+			}
+		}
+	})
+	for range 4 {
+		wg.Go(func() {
+			for i, r := range replies {
+				if have := cold.evaluate("rcpt", r, Context{}); !reflect.DeepEqual(have, want[texts[i]]) {
+					t.Errorf("%q: lazy evaluation\n%+v\nwant\n%+v", texts[i], have, want[texts[i]])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // generateKnowledge validates the data in fsys and returns knowledge_gen.go:
