@@ -1,7 +1,6 @@
 package diagnose
 
 import (
-	"embed"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -15,8 +14,7 @@ import (
 	"smtpprobe/backend/lang"
 )
 
-//go:embed data/*.json
-var dataFS embed.FS
+//go:generate go test -count=1 -run=TestKnowledgeGenerated -args -update
 
 // Tiers of the lookup, most specific first (see the package documentation).
 const (
@@ -65,7 +63,9 @@ type entry struct {
 	file  string
 	order int
 	tier  int
-	re    *regexp.Regexp
+	// rx holds the text rule's regexp, compiled on first use: compiling
+	// every rule up front costs more than the rest of the load.
+	rx *lazyRegexp
 	// lo and hi bound an enhanced code or range as comparable triples; for
 	// registry (X.) keys lo[0] is 0.
 	lo, hi [3]int
@@ -93,23 +93,52 @@ type knowledge struct {
 	steps    map[string]lang.Text
 }
 
-var loadKnowledge = sync.OnceValues(func() (*knowledge, error) { return parseKnowledge(dataFS) })
+// generated returns the knowledge compiled into knowledge_gen.go. The
+// generated file sets it from an init function rather than being called
+// directly, so that the package still builds (and go generate still runs)
+// when that file is missing or was deleted because it no longer compiles.
+var generated func() *knowledge
 
-// kb returns the embedded knowledge. The data is part of the binary and is
-// validated by the package tests, so a failure here is a build defect.
-func kb() *knowledge {
-	k, err := loadKnowledge()
-	if err != nil {
-		panic("diagnose: embedded data is invalid: " + err.Error())
+var loadKnowledge = sync.OnceValue(func() *knowledge {
+	if generated == nil {
+		panic("diagnose: knowledge_gen.go is missing; run go generate ./backend/diagnose")
 	}
-	return k
+	return generated()
+})
+
+// kb returns the knowledge. The entries are Go literals generated from
+// data/*.json (validated and ordered by the generator), so loading only
+// builds the two small lookup maps.
+func kb() *knowledge { return loadKnowledge() }
+
+// Preload loads the knowledge and compiles every text rule now. Loading is
+// cheap (the entries are static data); the text rules are not (about 2 ms
+// for all of them), and without Preload each one is compiled by the first
+// evaluation that reaches it. Callers start Preload in the background while
+// they connect, so the first replies find the rules ready; an evaluation
+// running at the same time waits for, or compiles, the rule it needs.
+func Preload() {
+	k := kb()
+	for _, e := range k.replies {
+		if e.rx != nil {
+			e.textRule()
+		}
+	}
 }
 
-// Preload parses the embedded knowledge now. The first evaluation otherwise
-// pays for it (about 250 KB of JSON and the text-rule regexps, ~10 ms),
-// which a session would spend between the greeting and EHLO; callers start
-// it in the background while they connect.
-func Preload() { _ = kb() }
+// lazyRegexp is a text rule's regexp, compiled once on first use; entries
+// are shared by concurrent evaluations.
+type lazyRegexp struct {
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// textRule returns the compiled text rule of an entry that has one. The
+// generator and parseKnowledge have checked that it compiles.
+func (e *entry) textRule() *regexp.Regexp {
+	e.rx.once.Do(func() { e.rx.re = regexp.MustCompile(e.Text) })
+	return e.rx.re
+}
 
 // enhancedRe is an enhanced status code (RFC 3463 §2: class "." subject "."
 // detail, 1–3 digits each); registry keys use X for the class and XXX for a
@@ -146,18 +175,24 @@ func parseKnowledge(fsys fs.FS) (*knowledge, error) {
 			}
 			continue
 		}
+		// Entries are decoded one by one so that an error names the entry
+		// it is about (the decoder alone reports only a byte offset).
 		var f struct {
-			Entries []*entry `json:"entries"`
+			Entries []json.RawMessage `json:"entries"`
 		}
 		if err := strictUnmarshal(b, &f); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		for _, e := range f.Entries {
+		for i, raw := range f.Entries {
+			e := &entry{}
+			if err := strictUnmarshal(raw, e); err != nil {
+				return nil, fmt.Errorf("%s: entry %d%s: %w", name, i, idOf(raw), err)
+			}
 			e.file = name
 			e.order = order
 			order++
 			if e.ID == "" {
-				return nil, fmt.Errorf("%s: entry %d has no id", name, e.order)
+				return nil, fmt.Errorf("%s: entry %d has no id", name, i)
 			}
 			if prev, dup := ids[e.ID]; dup {
 				return nil, fmt.Errorf("%s: id %q already used in %s", name, e.ID, prev)
@@ -189,6 +224,20 @@ func parseKnowledge(fsys fs.FS) (*knowledge, error) {
 	sortEntries(k.replies)
 	sortEntries(k.failures)
 	return k, nil
+}
+
+// idOf returns ` (id "x")` for an entry that failed to decode, when its
+// id at least can be read.
+func idOf(raw []byte) string {
+	var v struct {
+		ID string `json:"id"`
+	}
+	// A type error elsewhere in the entry still leaves the id decoded.
+	_ = json.Unmarshal(raw, &v)
+	if v.ID == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (id %q)", v.ID)
 }
 
 func strictUnmarshal(b []byte, v any) error {
@@ -258,11 +307,12 @@ func (e *entry) compile() error {
 		return fmt.Errorf("class %d out of range", e.Class)
 	}
 	if e.Text != "" {
-		re, err := regexp.Compile(e.Text)
-		if err != nil {
+		// Compiled here only to refuse a bad rule; evaluation compiles
+		// it again on first use.
+		if _, err := regexp.Compile(e.Text); err != nil {
 			return fmt.Errorf("text rule: %w", err)
 		}
-		e.re = re
+		e.rx = new(lazyRegexp)
 	}
 	switch e.Severity {
 	case "", SeverityOK, SeverityInfo, SeverityWarning, SeverityError:
@@ -431,7 +481,7 @@ func (e *entry) matches(q *query) bool {
 			}
 		}
 	}
-	if e.re != nil && !e.re.MatchString(q.text) {
+	if e.rx != nil && !e.textRule().MatchString(q.text) {
 		return false
 	}
 	return true

@@ -2,9 +2,11 @@
 // plain language, in English and Spanish: what a reply means, its likely
 // causes and what to try next, plus one headline verdict for a whole session.
 //
-// The knowledge lives in embedded JSON files (data/*.json), not in code, so
-// that admins and translators can read and extend it. Lookup for a reply goes
-// from the most to the least specific entry:
+// The knowledge lives in JSON files (data/*.json), not in hand-written code,
+// so that admins and translators can read and extend it; go generate turns
+// them into knowledge_gen.go, so the binary loads them without parsing
+// (data/README.md). Lookup for a reply goes from the most to the least
+// specific entry:
 //
 //  1. step + code + enhanced code (the seed's table: "RCPT 550 5.1.1")
 //  2. code + enhanced code

@@ -23,8 +23,12 @@ const unknownFailure = "unknown"
 // Steps), in the given context. A nil reply is evaluated as a failure of
 // unknown kind.
 func Evaluate(step string, reply *smtpwire.Reply, ctx Context) Evaluation {
+	return kb().evaluate(step, reply, ctx)
+}
+
+func (k *knowledge) evaluate(step string, reply *smtpwire.Reply, ctx Context) Evaluation {
 	if reply == nil {
-		return EvaluateFailure(step, unknownFailure, "no reply", ctx)
+		return k.evaluateFailure(step, unknownFailure, "no reply", ctx)
 	}
 	q := &query{step: normStep(step), code: reply.Code, ctx: ctx}
 	if t, ok := parseTriple(reply.Enhanced); ok && t[0] == reply.Code/100 {
@@ -37,7 +41,7 @@ func Evaluate(step string, reply *smtpwire.Reply, ctx Context) Evaluation {
 	// specific entries could only contribute text about another situation;
 	// skipping them also saves running every text rule on every reply.
 	complete := false
-	for _, e := range kb().replies {
+	for _, e := range k.replies {
 		if complete && e.tier <= tierText {
 			continue
 		}
@@ -78,13 +82,17 @@ func Evaluate(step string, reply *smtpwire.Reply, ctx Context) Evaluation {
 // of FailureKinds ("refused", "tls_name_mismatch"...), detail the low-level
 // error text, kept (escaped and shortened) for display.
 func EvaluateFailure(step, kind, detail string, ctx Context) Evaluation {
+	return kb().evaluateFailure(step, kind, detail, ctx)
+}
+
+func (k *knowledge) evaluateFailure(step, kind, detail string, ctx Context) Evaluation {
 	kind = strings.ToLower(strings.TrimSpace(kind))
 	if !slices.Contains(FailureKinds, kind) {
 		kind = unknownFailure
 	}
 	q := &query{step: normStep(step), failure: kind, ctx: ctx}
 	var found []*entry
-	for _, e := range kb().failures {
+	for _, e := range k.failures {
 		if e.matches(q) {
 			found = append(found, e)
 		}
