@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"smtpprobe/backend/address"
+	"smtpprobe/backend/exitcode"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/smtpauth"
 	"smtpprobe/backend/smtpwire"
@@ -77,10 +78,15 @@ const WarnTLSFallback = "tls-fallback-plaintext"
 func isAuthFailure(f Failure) bool { return strings.HasPrefix(string(f), "auth_") }
 
 // authExitCode maps an AUTH failure to the shared exit codes, as
-// smtpauth.Error.ExitCode does.
+// smtpauth.Error.ExitCode does. Refusing to send a secret in clear is SMTP
+// Probe's own refusal, not a server's 5xx: it exits 5 (Protocol), as a
+// required STARTTLS that fails does.
 func authExitCode(s Step) (int, bool) {
 	if !isAuthFailure(s.Failure) {
 		return 0, false
+	}
+	if s.Failure == FailAuthPlaintext {
+		return exitcode.Protocol, true
 	}
 	e := smtpauth.Error{Kind: smtpauth.Kind(s.Failure)}
 	if s.Reply != nil {
