@@ -2,8 +2,6 @@ package session
 
 import (
 	"crypto/tls"
-	"errors"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,140 +134,18 @@ var replies = map[target]map[class]string{
 	tQUIT:     {class4xx: "421 4.3.0 bye anyway", class5xx: "500 5.5.1 what"},
 }
 
-// smtpScript is a small SMTP server that answers every command as a
-// conforming server does (503 for RCPT without MAIL, 554 5.5.1 for DATA and
-// BDAT without a recipient) and answers the step under test with the class
-// asked for.
-//
-// connected is closed by the client once its connect step is done: a reset
-// before the greeting must come after that, or it resets the connect
-// itself (which exits 4, "could not connect").
-func smtpScript(at target, cl class, cert tls.Certificate, connected <-chan struct{}) scriptserver.Step {
-	return scriptserver.Func("smtp", func(c *scriptserver.Conn) error {
-		send := func(s string) error { _, err := c.Write([]byte(s + "\r\n")); return err }
-		// hit answers the step under test unless its class is 2xx; done
-		// says the script should stop.
-		hit := func(step target) (handled, done bool, err error) {
-			if step != at || cl == class2xx {
-				return false, false, nil
-			}
-			switch cl {
-			case classTimeout:
-				// Say nothing until the client gives up and closes.
-				return true, true, scriptserver.ExpectEOF().Run(c)
-			case classReset:
-				if step == tBanner {
-					select {
-					case <-connected:
-					case <-time.After(scriptserver.DefaultReadTimeout):
-						return true, true, errors.New("the client never connected")
-					}
-				}
-				return true, true, scriptserver.Reset().Run(c)
-			}
-			r := replies[step][cl]
-			err = send(r)
-			return true, strings.HasPrefix(r, "421"), err
-		}
-		if h, d, err := hit(tBanner); h {
-			if d || err != nil {
-				return err
-			}
-		} else if err := send("220 mx.test ESMTP"); err != nil {
-			return err
-		}
-		mail, rcpts := false, 0
-		for {
-			b, err := c.ReadLine()
-			line := string(b)
-			if err != nil {
-				return nil // the client closed: the script is over
-			}
-			verb := strings.ToUpper(strings.Fields(line + " x")[0])
-			step := target(verb)
-			if verb == "HELO" {
-				step = tEHLO
-			}
-			if verb == "BDAT" {
-				f := strings.Fields(line)
-				n, _ := strconv.Atoi(f[1])
-				if err := scriptserver.ReadBytes(n).Run(c); err != nil {
-					return nil
-				}
-			}
-			if h, d, err := hit(step); h {
-				if d || err != nil {
-					return err
-				}
-				if step == tQUIT {
-					return nil
-				}
-				continue
-			}
-			switch step {
-			case tEHLO:
-				err = send("250-mx.test\r\n250-PIPELINING\r\n250-CHUNKING\r\n250-STARTTLS\r\n250 AUTH PLAIN")
-			case tSTARTTLS:
-				if err = send("220 2.0.0 go ahead"); err == nil {
-					err = scriptserver.StartTLS(cert).Run(c)
-				}
-			case tAUTH:
-				err = send("235 2.7.0 Authentication successful")
-			case tMAIL:
-				mail = true
-				err = send("250 2.1.0 ok")
-			case tRCPT:
-				if !mail {
-					err = send("503 5.5.1 need MAIL first")
-					break
-				}
-				rcpts++
-				err = send("250 2.1.5 ok")
-			case tDATA, tBDAT:
-				if !mail || rcpts == 0 {
-					err = send("554 5.5.1 no valid recipients")
-					break
-				}
-				if step == tBDAT {
-					if h, d, e := hit(tBDAT); h {
-						if d || e != nil {
-							return e
-						}
-						continue
-					}
-					err = send("250 2.0.0 queued")
-					break
-				}
-				if err = send("354 go ahead"); err != nil {
-					return err
-				}
-				for {
-					l, e := c.ReadLine()
-					if e != nil {
-						return nil
-					}
-					if string(l) == ".\r\n" {
-						break
-					}
-				}
-				if h, d, e := hit(tDot); h {
-					if d || e != nil {
-						return e
-					}
-					continue
-				}
-				err = send("250 2.0.0 queued")
-			case tQUIT:
-				_ = send("221 2.0.0 bye")
-				return nil
-			default:
-				err = send("500 5.5.2 unknown command")
-			}
-			if err != nil {
-				return err
-			}
-		}
-	})
+// script is the scripted SMTP server answering step at with class cl.
+func script(at target, cl class, cert *tls.Certificate, connected <-chan struct{}) scriptserver.Step {
+	f := scriptserver.Fault{At: string(at)}
+	switch cl {
+	case class4xx, class5xx:
+		f.Reply = replies[at][cl]
+	case classTimeout:
+		f.Silent = true
+	case classReset:
+		f.Reset = true
+	}
+	return scriptserver.SMTP(scriptserver.SMTPOptions{Fault: f, Cert: cert, Connected: connected})
 }
 
 // TestExitCodeEveryStep runs every step × every answer class against a
@@ -295,7 +171,7 @@ func TestExitCodeEveryStep(t *testing.T) {
 				t.Run(string(at)+"/"+string(cl)+"/"+mode, func(t *testing.T) {
 					t.Parallel()
 					connected := make(chan struct{})
-					srv := scriptserver.Start(t, smtpScript(at, cl, cert, connected))
+					srv := scriptserver.Start(t, script(at, cl, &cert, connected))
 					o := opts(srv.Addr())
 					o.OnStep = func(s Step) {
 						if s.Name == StepConnect && s.Status == StatusOK {
@@ -354,7 +230,7 @@ func TestExitCodeEveryStep(t *testing.T) {
 // server said 5xx, so the exit is 5 like a required STARTTLS that fails,
 // not 1.
 func TestExitCodeAuthPlaintext(t *testing.T) {
-	srv := scriptserver.Start(t, smtpScript(tQUIT, class2xx, tls.Certificate{}, nil))
+	srv := scriptserver.Start(t, script(tQUIT, class2xx, nil, nil))
 	o := opts(srv.Addr())
 	o.AuthUser, o.AuthSecret = "user", "S3ntinel-secret"
 	r := run(t, o)
