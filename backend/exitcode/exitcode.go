@@ -16,6 +16,7 @@ const (
 	// Connect means no connection could be opened to any server.
 	Connect = 4
 	// Protocol is a protocol violation, a TLS failure or a timeout in the
-	// middle of a session.
+	// middle of a session, and also a refusal SMTP Probe makes itself before
+	// a secret would go out in clear (AUTH without TLS).
 	Protocol = 5
 )

@@ -120,7 +120,7 @@ func (e *engine) end(i int, st Status, f Failure, why *lang.Text) {
 	s.DurationMS = ms(s.Duration)
 	s.Diagnosis = e.ev.evaluate(*s, e.conn != nil && e.conn.TLS(), e.res.Steps)
 	if s.Diagnosis != nil {
-		loc := s.Diagnosis.Localize(e.l)
+		loc := localize(*s.Diagnosis, *s, e.l)
 		s.Evaluation = &loc
 	}
 	e.emit(i)
@@ -135,7 +135,7 @@ func (e *engine) skip(name StepName, rcpt string, why lang.Text) {
 // ioFail ends step i after a network or protocol error and drops the
 // connection: after a timeout or a broken reply the conversation cannot
 // safely go on.
-func (e *engine) ioFail(i int, what string, timeout time.Duration, err error) {
+func (e *engine) ioFail(i int, what lang.Text, timeout time.Duration, err error) {
 	f := classify(e.ctx, err)
 	why := describe(f, what, timeout, err)
 	e.end(i, StatusFailed, f, &why)
@@ -166,7 +166,7 @@ func (e *engine) send(i int, timeout time.Duration, cmds ...string) bool {
 		cs[k] = smtpwire.Command{Line: c}
 	}
 	if err := e.conn.WriteCommands(timeout, cs...); err != nil {
-		e.ioFail(i, "sending "+firstWord(cmds[0]), timeout, err)
+		e.ioFail(i, sending(firstWord(cmds[0])), timeout, err)
 		return false
 	}
 	return true
@@ -176,7 +176,7 @@ func (e *engine) send(i int, timeout time.Duration, cmds ...string) bool {
 // expected codes (the first one is the usual reply). It returns the reply
 // and false when the conversation cannot go on (an I/O failure or a reply
 // that makes no sense here, after which the connection is dropped).
-func (e *engine) await(i int, what string, timeout time.Duration, okCodes ...int) (smtpwire.Reply, bool) {
+func (e *engine) await(i int, what lang.Text, timeout time.Duration, okCodes ...int) (smtpwire.Reply, bool) {
 	r, err := e.conn.ReadReply(timeout)
 	if err != nil {
 		e.ioFail(i, what, timeout, err)
@@ -204,8 +204,8 @@ func (e *engine) await(i int, what string, timeout time.Duration, okCodes ...int
 		}
 	default:
 		why := lang.Text{
-			EN: fmt.Sprintf("%s: unexpected reply %d (expected %d)", what, r.Code, okCodes[0]),
-			ES: fmt.Sprintf("%s: respuesta inesperada %d (se esperaba %d)", what, r.Code, okCodes[0]),
+			EN: fmt.Sprintf("%s: unexpected reply %d (expected %d)", what.EN, r.Code, okCodes[0]),
+			ES: fmt.Sprintf("%s: respuesta inesperada %d (se esperaba %d)", what.ES, r.Code, okCodes[0]),
 		}
 		e.end(i, StatusFailed, FailProtocol, &why)
 		e.drop()
@@ -279,7 +279,7 @@ func (e *engine) connectAndTalk(t Target, ip netip.Addr, last bool) outcome {
 	cancel()
 	if err != nil {
 		f := classify(e.ctx, err)
-		why := describe(f, "connecting to "+addr, e.p.t.Connect, err)
+		why := describe(f, connectingTo(addr), e.p.t.Connect, err)
 		if f == FailCanceled || last {
 			e.end(i, StatusFailed, f, &why)
 			return done
@@ -312,7 +312,7 @@ func (e *engine) connectAndTalk(t Target, ip netip.Addr, last bool) outcome {
 // converse runs the SMTP dialogue on an open connection.
 func (e *engine) converse(last bool) outcome {
 	i := e.begin(StepBanner, "", "")
-	r, ok := e.await(i, "waiting for the greeting", e.p.t.Banner, 220)
+	r, ok := e.await(i, txtWaitGreeting, e.p.t.Banner, 220)
 	if !ok {
 		// A server that hangs up, resets or stays silent before its greeting
 		// gave no session at all: like a refused connection, a sender tries
@@ -392,7 +392,7 @@ func (e *engine) readQuit(i int) {
 	e.drop()
 	if err != nil {
 		f := classify(e.ctx, err)
-		why := describe(f, "waiting for the reply to QUIT", e.p.t.Command, err)
+		why := describe(f, waitingFor("QUIT"), e.p.t.Command, err)
 		// By QUIT the verdict is in: a garbled or missing 221 is only
 		// worth a warning; a user's cancel still counts.
 		st := StatusWarning
@@ -433,7 +433,7 @@ func (e *engine) hello() bool {
 	if !e.send(i, e.p.t.Command, cmd) {
 		return false
 	}
-	r, ok := e.await(i, "waiting for the reply to EHLO", e.p.t.Command, 250)
+	r, ok := e.await(i, waitingFor("EHLO"), e.p.t.Command, 250)
 	if !ok {
 		return false
 	}
@@ -449,7 +449,7 @@ func (e *engine) hello() bool {
 		if !e.send(i, e.p.t.Command, cmd) {
 			return false
 		}
-		if _, ok := e.await(i, "waiting for the reply to HELO", e.p.t.Command, 250); !ok {
+		if _, ok := e.await(i, waitingFor("HELO"), e.p.t.Command, 250); !ok {
 			return false
 		}
 		e.exts = map[string]string{}

@@ -301,7 +301,7 @@ func check(o Options) (*plan, error) {
 	for _, s := range o.DNSServers {
 		if _, err := mxlookup.ParseServer(s); err != nil {
 			var se *mxlookup.ServerError
-			reason := lang.Text{EN: err.Error(), ES: err.Error()}
+			reason := lang.Text{EN: err.Error(), ES: mxlookup.Explain(err).ES}
 			if errors.As(err, &se) {
 				reason = se.Reason
 			}

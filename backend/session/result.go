@@ -235,19 +235,25 @@ func (r *Result) Failed() *Step {
 }
 
 // finish computes OK and ExitCode from the steps: the session is OK when no
-// step failed. Otherwise the code follows the worst failure: a protocol
-// problem (5) over a permanent rejection (1) over a temporary one (3);
-// connection failures give 4 only when no server was ever reached.
+// step failed. Otherwise the code follows the failures that are causes, not
+// consequences (see consequence): a 454 to the only RCPT TO followed by a
+// 554 to the pipelined DATA exits 3, as the 454 alone does in lock-step.
+// Among several causes (recipients refused independently, a message refused
+// after one recipient was accepted) the worst decides: a protocol problem
+// (5) over a permanent rejection (1) over a temporary one (3); connection
+// failures give 4 only when no server was ever reached.
 func (r *Result) finish() {
 	r.OK = true
 	code := exitcode.OK
-	rank := exitRank
-	for _, s := range r.Steps {
+	for k, s := range r.Steps {
 		if s.Status != StatusFailed {
 			continue
 		}
 		r.OK = false
-		if c := s.exitCode(); rank(c) > rank(code) {
+		if consequence(r.Steps, k) {
+			continue
+		}
+		if c := s.exitCode(); exitRank(c) > exitRank(code) {
 			code = c
 		}
 	}
@@ -255,6 +261,70 @@ func (r *Result) finish() {
 		code = exitcode.Protocol
 	}
 	r.ExitCode = code
+}
+
+// consequence reports whether the failure of steps[k] only follows from an
+// earlier failure on the same connection, so that it must not decide the
+// exit code:
+//   - anything after a failure that ended the connection (a timeout, a
+//     reset, a protocol error, a 421: RFC 5321 §3.8, §4.2.1);
+//   - QUIT after any failure: by then the verdict is in;
+//   - RCPT TO, DATA, BDAT or the message end after a refused MAIL FROM, and
+//     DATA, BDAT or the message end after every RCPT TO was refused: with
+//     pipelining these went out before the refusals came back and the server
+//     had to refuse them too (RFC 2920 §3.1; asConsequence explains them so);
+//   - the message end or a later BDAT chunk after a refused DATA or BDAT.
+//
+// Recipients are refused independently of each other, so every failed RCPT
+// TO of a transaction whose MAIL FROM succeeded is a cause.
+func consequence(steps []Step, k int) bool {
+	s := steps[k]
+	inTxn := s.Name == StepRcpt || isMessageStep(s.Name)
+	rcpts, rcptOK := 0, false
+	for j := k - 1; j >= 0; j-- {
+		p := steps[j]
+		if p.Status == StatusFailed {
+			switch {
+			case s.Name == StepQuit, endsConnection(p):
+				return true
+			case inTxn && p.Name == StepMail:
+				return true
+			case isMessageStep(s.Name) && isMessageStep(p.Name):
+				return true
+			}
+		}
+		switch p.Name {
+		case StepRcpt:
+			rcpts++
+			rcptOK = rcptOK || p.Status == StatusOK || p.Status == StatusWarning
+		case StepMail:
+			// MAIL FROM opens the transaction: nothing before it decides
+			// about the recipients.
+			if isMessageStep(s.Name) && rcpts > 0 && !rcptOK {
+				return true
+			}
+			inTxn = false
+		case StepConnect:
+			// A new connection (the next MX, or the plaintext retry after a
+			// failed STARTTLS handshake) starts afresh.
+			return false
+		}
+	}
+	return false
+}
+
+// isMessageStep reports whether n carries the message: DATA, its end, or a
+// BDAT chunk.
+func isMessageStep(n StepName) bool { return n == StepData || n == StepDataEnd || n == StepBDAT }
+
+// endsConnection reports whether failed step s left no conversation to go
+// on with: anything but a 4xx or 5xx reply, or a 421 (the server is closing
+// the channel, RFC 5321 §3.8).
+func endsConnection(s Step) bool {
+	if s.Failure == FailRejected || (isAuthFailure(s.Failure) && s.Failure != FailAuthPlaintext) {
+		return s.Reply != nil && s.Reply.Code == 421
+	}
+	return true
 }
 
 // CombinedExitCode is the exit code of several results (every-MX mode): the

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"smtpprobe/backend/diagnose"
 	"smtpprobe/backend/lang"
+	"smtpprobe/backend/mxlookup"
 	"smtpprobe/backend/transcript"
 )
 
@@ -79,7 +81,11 @@ func (e *engine) resolve() []Target {
 			pref = "MX " + itoa(int(*t.Preference))
 		}
 		if len(t.Addrs) == 0 {
-			e.info(lang.Text{EN: "%s %s: no address (%v)", ES: "%s %s: sin dirección (%v)"}, pref, t.Host, t.Err)
+			why := fmt.Sprint(t.Err)
+			if e.l != lang.EN && t.Err != nil {
+				why = mxlookup.Explain(t.Err).In(e.l)
+			}
+			e.info(lang.Text{EN: "%s %s: no address (%s)", ES: "%s %s: sin dirección (%s)"}, pref, t.Host, why)
 			continue
 		}
 		e.info(lang.Text{EN: "%s %s: %s", ES: "%s %s: %s"}, pref, t.Host, joinAddrs(t.Addrs))
@@ -93,9 +99,11 @@ func (e *engine) dnsFail(i int, err error) {
 	why := lang.Text{EN: "no address found", ES: "no se encontró ninguna dirección"}
 	if err != nil {
 		f = classifyDNS(e.ctx, err)
-		why = lang.Text{EN: err.Error(), ES: err.Error()}
+		// The English text stays the error itself; the Spanish one is
+		// mxlookup's explanation, not the English error.
+		why = lang.Text{EN: err.Error(), ES: mxlookup.Explain(err).ES}
 		if f == FailCanceled {
-			why = describe(f, "", 0, err)
+			why = describe(f, lang.Text{}, 0, err)
 		}
 	}
 	e.end(i, StatusFailed, f, &why)
@@ -217,7 +225,7 @@ func RunAllMX(ctx context.Context, o Options) ([]*Result, error) {
 				i := e.begin(StepConnect, "", "")
 				why := lang.Text{EN: "the host has no address", ES: "el host no tiene dirección"}
 				if t.Err != nil {
-					why = lang.Text{EN: "the host has no address: " + t.Err.Error(), ES: "el host no tiene dirección: " + t.Err.Error()}
+					why = lang.Text{EN: "the host has no address: " + t.Err.Error(), ES: "el host no tiene dirección: " + mxlookup.Explain(t.Err).ES}
 				}
 				e.end(i, StatusFailed, classifyDNS(ctx, t.Err), &why)
 			} else {

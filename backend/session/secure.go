@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"smtpprobe/backend/address"
+	"smtpprobe/backend/exitcode"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/smtpauth"
 	"smtpprobe/backend/smtpwire"
@@ -77,10 +78,15 @@ const WarnTLSFallback = "tls-fallback-plaintext"
 func isAuthFailure(f Failure) bool { return strings.HasPrefix(string(f), "auth_") }
 
 // authExitCode maps an AUTH failure to the shared exit codes, as
-// smtpauth.Error.ExitCode does.
+// smtpauth.Error.ExitCode does. Refusing to send a secret in clear is SMTP
+// Probe's own refusal, not a server's 5xx: it exits 5 (Protocol), as a
+// required STARTTLS that fails does.
 func authExitCode(s Step) (int, bool) {
 	if !isAuthFailure(s.Failure) {
 		return 0, false
+	}
+	if s.Failure == FailAuthPlaintext {
+		return exitcode.Protocol, true
 	}
 	e := smtpauth.Error{Kind: smtpauth.Kind(s.Failure)}
 	if s.Reply != nil {
@@ -226,7 +232,7 @@ func (e *engine) handshake(i int) bool {
 		why := lang.Text{EN: "TLS handshake: " + transcript.EscapeString(err.Error()), ES: "negociación TLS: " + transcript.EscapeString(err.Error())}
 		switch {
 		case e.ctx.Err() != nil:
-			f, why = FailCanceled, describe(FailCanceled, "", 0, err)
+			f, why = FailCanceled, describe(FailCanceled, lang.Text{}, 0, err)
 		case rep.Problem != nil:
 			f, why = tlsFailure(rep.Problem.Kind), rep.Problem.Text
 		}
@@ -331,7 +337,7 @@ func (e *engine) startTLS() bool {
 	}
 	r, err := e.conn.ReadReply(e.p.t.Command)
 	if err != nil {
-		e.ioFail(i, "waiting for the reply to STARTTLS", e.p.t.Command, err)
+		e.ioFail(i, waitingFor("STARTTLS"), e.p.t.Command, err)
 		return false
 	}
 	e.res.Steps[i].Reply = &r
@@ -450,15 +456,15 @@ func (e *engine) auth() bool {
 	case errors.As(err, &ae):
 		why := lang.Text{EN: ae.Localize(lang.EN), ES: ae.Localize(lang.ES)}
 		if ae.Code == 0 {
-			why = lang.Text{EN: ae.Error() + ". " + why.EN, ES: ae.Error() + ". " + why.ES}
+			why = lang.Text{EN: ae.Error() + ". " + why.EN, ES: authErrorES(ae) + ". " + why.ES}
 		}
 		if ac.ioErr {
-			e.ioFail(i, "AUTH", e.p.t.Command, err)
+			e.ioFail(i, ac.what, e.p.t.Command, err)
 			return false
 		}
 		return fail(i, Failure(ae.Kind), why)
 	default:
-		e.ioFail(i, "AUTH "+mech, e.p.t.Command, err)
+		e.ioFail(i, txtAuthExchange, e.p.t.Command, err)
 		return false
 	}
 }
@@ -470,6 +476,8 @@ type authConn struct {
 	step  int
 	sent  bool
 	ioErr bool
+	// what names the write or wait that failed, for the step's error.
+	what lang.Text
 }
 
 // errUnsafeLine refuses a line that would break out of the command; its text
@@ -497,14 +505,26 @@ func (a *authConn) Cmd(line string, sensitive bool) (int, string, error) {
 		cmd.Masked = shown
 	}
 	if err := e.conn.WriteCommands(e.p.t.Command, cmd); err != nil {
-		a.ioErr = true
+		a.ioErr, a.what = true, sending("AUTH")
 		return 0, "", fmt.Errorf("sending AUTH: %w", err)
 	}
 	r, err := e.conn.ReadReply(e.p.t.Command)
 	if err != nil {
-		a.ioErr = true
+		a.ioErr, a.what = true, waitingFor("AUTH")
 		return 0, "", fmt.Errorf("waiting for the reply to AUTH: %w", err)
 	}
 	e.res.Steps[a.step].Reply = &r
 	return r.Code, strings.Join(r.Lines, "\n"), nil
+}
+
+// authErrorES is ae.Error() in Spanish: the mechanism and kind are tokens,
+// the token error the provider's own words.
+func authErrorES(ae *smtpauth.Error) string {
+	en := fmt.Sprintf("smtpauth: AUTH %s failed (%s)", ae.Mechanism, ae.Kind)
+	tail := strings.TrimPrefix(ae.Error(), en)
+	tail = strings.Replace(tail, ": server replied ", ": el servidor respondió ", 1)
+	tail = strings.Replace(tail, " (token error: status ", " (error del token: estado ", 1)
+	tail = strings.Replace(tail, ", scope ", ", ámbito ", 1)
+	tail = strings.Replace(tail, " (token error: ", " (error del token: ", 1)
+	return fmt.Sprintf("smtpauth: AUTH %s falló (%s)", ae.Mechanism, ae.Kind) + tail
 }

@@ -36,7 +36,7 @@ func (t *txn) lockstep(chunking bool) {
 	if !e.send(i, p.t.Mail, t.mail) {
 		return
 	}
-	if _, ok := e.await(i, "waiting for the reply to MAIL FROM", p.t.Mail, 250); !ok || e.closed {
+	if _, ok := e.await(i, waitingFor("MAIL FROM"), p.t.Mail, 250); !ok || e.closed {
 		return
 	}
 	if !t.ok(i) {
@@ -57,7 +57,7 @@ func (t *txn) lockstep(chunking bool) {
 		}
 		// 251 and 252 are successes too (RFC 5321 §3.4, §4.2.2); a
 		// rejected recipient does not stop the others.
-		if _, ok := e.await(i, "waiting for the reply to RCPT TO", p.t.Rcpt, 250, 251, 252); !ok || e.closed {
+		if _, ok := e.await(i, waitingFor("RCPT TO"), p.t.Rcpt, 250, 251, 252); !ok || e.closed {
 			return
 		}
 		if t.ok(i) {
@@ -78,7 +78,7 @@ func (t *txn) lockstep(chunking bool) {
 			if !t.sendChunk(i, c) {
 				return
 			}
-			if _, ok := e.await(i, "waiting for the reply to BDAT", c.timeout, 250); !ok || e.closed {
+			if _, ok := e.await(i, waitingFor("BDAT"), c.timeout, 250); !ok || e.closed {
 				return
 			}
 			if !t.ok(i) {
@@ -92,7 +92,7 @@ func (t *txn) lockstep(chunking bool) {
 	if !e.send(i, p.t.Command, "DATA") {
 		return
 	}
-	if _, ok := e.await(i, "waiting for the reply to DATA", p.t.Data, 354); !ok || e.closed {
+	if _, ok := e.await(i, waitingFor("DATA"), p.t.Data, 354); !ok || e.closed {
 		return
 	}
 	if !t.ok(i) {
@@ -106,7 +106,7 @@ func (t *txn) lockstep(chunking bool) {
 	if !t.sendMessage(j) {
 		return
 	}
-	if _, ok := e.await(j, "waiting for the reply to the final dot", p.t.FinalDot, 250); !ok || e.closed {
+	if _, ok := e.await(j, txtWaitDot, p.t.FinalDot, 250); !ok || e.closed {
 		return
 	}
 	e.quit()
@@ -134,7 +134,7 @@ func (t *txn) stopInData() bool {
 func (t *txn) sendMessage(j int) bool {
 	e := t.e
 	if err := e.conn.WriteData(message.EncodeDATA(t.data), e.p.t.DataBlock); err != nil {
-		e.ioFail(j, "sending the message", e.p.t.DataBlock, err)
+		e.ioFail(j, txtSendMessage, e.p.t.DataBlock, err)
 		return false
 	}
 	return true
@@ -179,7 +179,7 @@ func (t *txn) sendChunk(i int, c chunk) bool {
 		err = e.conn.Flush(e.p.t.DataBlock)
 	}
 	if err != nil {
-		e.ioFail(i, "sending a BDAT chunk", e.p.t.DataBlock, err)
+		e.ioFail(i, txtSendChunk, e.p.t.DataBlock, err)
 		return false
 	}
 	return true
@@ -188,7 +188,7 @@ func (t *txn) sendChunk(i int, c chunk) bool {
 // pending is a step whose command has gone out and whose reply is awaited.
 type pending struct {
 	i       int
-	what    string
+	what    lang.Text
 	timeout time.Duration
 	codes   []int
 	isRcpt  bool
@@ -211,43 +211,43 @@ func (t *txn) pipelined(chunking bool) {
 	stop := p.o.StopAfter
 	var flight []pending
 	fail := func(err error) {
-		e.ioFail(flight[0].i, "sending the pipelined commands", p.t.DataBlock, err)
+		e.ioFail(flight[0].i, txtSendPipelined, p.t.DataBlock, err)
 		t.abandon(flight[1:])
 	}
-	add := func(name StepName, cmd, rcpt, what string, timeout time.Duration, codes ...int) error {
+	add := func(name StepName, cmd, rcpt string, what lang.Text, timeout time.Duration, codes ...int) error {
 		i := e.begin(name, cmd, rcpt)
 		flight = append(flight, pending{i: i, what: what, timeout: timeout, codes: codes, isRcpt: name == StepRcpt, isQuit: name == StepQuit})
 		return e.conn.Queue(smtpwire.Command{Line: cmd})
 	}
 	var err error
-	queue := func(name StepName, cmd, rcpt, what string, timeout time.Duration, codes ...int) {
+	queue := func(name StepName, cmd, rcpt string, what lang.Text, timeout time.Duration, codes ...int) {
 		if err == nil {
 			err = add(name, cmd, rcpt, what, timeout, codes...)
 		}
 	}
-	queue(StepMail, t.mail, "", "waiting for the reply to MAIL FROM", p.t.Mail, 250)
+	queue(StepMail, t.mail, "", waitingFor("MAIL FROM"), p.t.Mail, 250)
 	if stop != StepMail {
 		for k, cmd := range t.rcpts {
-			queue(StepRcpt, cmd, p.to[k].Display(), "waiting for the reply to RCPT TO", p.t.Rcpt, 250, 251, 252)
+			queue(StepRcpt, cmd, p.to[k].Display(), waitingFor("RCPT TO"), p.t.Rcpt, 250, 251, 252)
 		}
 	}
 	dataIdx := -1
 	switch {
 	case stop == StepMail || stop == StepRcpt:
 		e.info(lang.Text{EN: "Stopping after %s as asked", ES: "Parada tras %s, como se pidió"}, stop)
-		queue(StepQuit, "QUIT", "", "", p.t.Command, 221)
+		queue(StepQuit, "QUIT", "", waitingFor("QUIT"), p.t.Command, 221)
 	case chunking:
 		// BDAT carries its data right behind the command, so the chunks
 		// and QUIT go in the same flight (RFC 3030 §4.2).
 		for _, c := range t.chunks() {
-			queue(StepBDAT, c.cmd, "", "waiting for the reply to BDAT", c.timeout, 250)
+			queue(StepBDAT, c.cmd, "", waitingFor("BDAT"), c.timeout, 250)
 			if err == nil {
 				e.conn.QueueData(c.data)
 			}
 		}
-		queue(StepQuit, "QUIT", "", "", p.t.Command, 221)
+		queue(StepQuit, "QUIT", "", waitingFor("QUIT"), p.t.Command, 221)
 	default:
-		queue(StepData, "DATA", "", "waiting for the reply to DATA", p.t.Data, 354)
+		queue(StepData, "DATA", "", waitingFor("DATA"), p.t.Data, 354)
 		dataIdx = flight[len(flight)-1].i
 	}
 	if err == nil {
@@ -293,10 +293,10 @@ func (t *txn) pipelined(chunking bool) {
 			ES: "El servidor aceptó DATA sin remitente y destinatario aceptados; se envía un fin de mensaje vacío",
 		})
 		if err := e.conn.WriteData([]byte(".\r\n"), p.t.DataBlock); err != nil {
-			e.ioFail(j, "sending the final dot", p.t.DataBlock, err)
+			e.ioFail(j, txtSendDot, p.t.DataBlock, err)
 			return
 		}
-		if _, ok := e.await(j, "waiting for the reply to the final dot", p.t.FinalDot, 250); !ok || e.closed {
+		if _, ok := e.await(j, txtWaitDot, p.t.FinalDot, 250); !ok || e.closed {
 			return
 		}
 		e.quit()
@@ -307,11 +307,11 @@ func (t *txn) pipelined(chunking bool) {
 	q := e.begin(StepQuit, "QUIT", "")
 	_ = e.conn.Queue(smtpwire.Command{Line: "QUIT"}) // a constant line is never refused
 	if err := e.conn.Flush(p.t.DataBlock); err != nil {
-		e.ioFail(j, "sending the message", p.t.DataBlock, err)
+		e.ioFail(j, txtSendMessage, p.t.DataBlock, err)
 		e.abandonSteps(q)
 		return
 	}
-	if _, ok := e.await(j, "waiting for the reply to the final dot", p.t.FinalDot, 250); !ok {
+	if _, ok := e.await(j, txtWaitDot, p.t.FinalDot, 250); !ok {
 		e.abandonSteps(q)
 		return
 	}

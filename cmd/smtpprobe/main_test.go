@@ -21,6 +21,8 @@ func TestRunDispatch(t *testing.T) {
 		{"no args", nil, exitcode.Usage, "", "Usage: smtpprobe"},
 		{"unknown", []string{"frobnicate"}, exitcode.Usage, "", `unknown command "frobnicate"`},
 		{"help", []string{"help"}, exitcode.OK, "Exit codes:", ""},
+		{"help: AUTH refused in clear exits 5", []string{"help"}, exitcode.OK, "or AUTH refused by smtpprobe itself on a connection without TLS", ""},
+		{"help: the first failure decides", []string{"help"}, exitcode.OK, "The first failure decides, not its consequences", ""},
 		{"version", []string{"version"}, exitcode.OK, version.Name + " " + version.Version, ""},
 		{"version extra arg", []string{"version", "x"}, exitcode.Usage, "", "takes no arguments"},
 	}

@@ -63,7 +63,7 @@ func registerSecureFlags(fs *flag.FlagSet) *secureFlags {
 	fs.StringVar(&f.authUser, "auth-user", "", "authenticate (AUTH, RFC 4954) as this user")
 	fs.StringVar(&f.authMech, "auth-mech", "auto", "AUTH mechanism: auto, plain, login, cram-md5 or xoauth2 (the token as password)")
 	fs.StringVar(&f.authEnv, "auth-password-env", "", "name of the environment variable holding the password or token (else the --profile's remembered one, else it is asked for)")
-	fs.BoolVar(&f.allowPlain, "allow-plaintext-auth", false, "allow AUTH over a connection without TLS")
+	fs.BoolVar(&f.allowPlain, "allow-plaintext-auth", false, "allow AUTH over a connection without TLS (without it such an AUTH is refused before anything is sent: exit 5)")
 	return f
 }
 
