@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -584,10 +586,19 @@ func (s *streamer) step(h int, st session.Step) {
 	if h < 0 {
 		// The shared MX lookup of an every-MX run: kept to be repeated at
 		// the head of each host's list, as the final result has it.
-		if n := len(s.shared); n > 0 && s.shared[n-1].ID == st.ID {
-			s.shared[n-1] = st
+		// The end of a step may come after the next one's start (see
+		// session.Options.OnStep): the latest call for an ID wins, in the
+		// lists of the hosts already streaming too.
+		k := slices.IndexFunc(s.shared, func(sh session.Step) bool { return sh.ID == st.ID })
+		if k >= 0 {
+			s.shared[k] = st
 		} else {
 			s.shared = append(s.shared, st)
+		}
+		for _, host := range slices.Sorted(maps.Keys(s.count)) {
+			if host >= 0 {
+				s.queueStep(host, st)
+			}
 		}
 	}
 	if h >= 0 && st.Host != "" && s.names[h] == "" {

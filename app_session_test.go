@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"smtpprobe/backend/diagnose"
 	"smtpprobe/backend/mxlookup/dnstest"
 	"smtpprobe/backend/receiver"
+	"smtpprobe/backend/session"
 	"smtpprobe/backend/transcript"
 )
 
@@ -381,4 +383,37 @@ func BenchmarkStreamerEntry(b *testing.B) {
 
 func baseEntry() transcript.Entry {
 	return transcript.Entry{Seq: 1, Dir: transcript.Client, Text: "RCPT TO:<user@contoso.test>"}
+}
+
+// Every MX: the shared lookup's explanation may come after the hosts have
+// started streaming (session.Options.OnStep explains steps beside the
+// session). The late event replaces the lookup's row, by step ID, in the
+// shared list and in each started host's list, instead of adding a row.
+func TestStreamerLateSharedStep(t *testing.T) {
+	rec := &recorder{}
+	st := newStreamer(rec.emit, "late", now())
+	ev := &diagnose.Evaluation{Step: "resolve", Rule: "test.late"}
+	st.step(-1, session.Step{ID: 1, Name: session.StepResolve, Status: session.StatusRunning})
+	st.step(0, session.Step{ID: 2, Name: session.StepConnect, Host: "mx1.contoso.test", Status: session.StatusRunning})
+	st.step(-1, session.Step{ID: 1, Name: session.StepResolve, Status: session.StatusWarning, Diagnosis: ev})
+	st.step(1, session.Step{ID: 2, Name: session.StepConnect, Host: "mx2.contoso.test", Status: session.StatusRunning})
+	st.flush(true)
+
+	last := map[string]map[int]StepEvent{}
+	for _, e := range rec.named("session:late:step") {
+		se := e.data[0].(StepEvent)
+		if last[se.Host] == nil {
+			last[se.Host] = map[int]StepEvent{}
+		}
+		last[se.Host][se.Index] = se
+	}
+	for h, n := range map[string]int{"": 1, "mx1.contoso.test": 2, "mx2.contoso.test": 2} {
+		rows := last[h]
+		if r := rows[0]; r.Step.Name != "resolve" || r.Step.Status != "warning" || r.Step.Evaluation != ev {
+			t.Errorf("host %q row 0 = %+v, want the late resolve with its explanation", h, r.Step)
+		}
+		if len(rows) != n || (n == 2 && rows[1].Step.Name != "connect") {
+			t.Errorf("host %q rows %+v, want %d", h, rows, n)
+		}
+	}
 }

@@ -13,6 +13,7 @@
 // connection fails or a server refuses the session at its greeting.
 // RunAllMX runs the same steps against every MX host concurrently.
 // Options.OnEntry and Options.OnStep stream the transcript and the steps as
-// they happen, from the engine's goroutine; the returned Result is the
-// authoritative copy, and its JSON form is documented on Result.
+// they happen (steps are explained beside the session, so the next command
+// never waits for an explanation; see Options.OnStep); the returned Result
+// is the authoritative copy, and its JSON form is documented on Result.
 package session

@@ -25,7 +25,9 @@ type engine struct {
 	conn   *smtpwire.Conn
 	onStep func(Step)
 	l      lang.Lang
-	ev     evaluator
+	// x explains the steps beside the session and reports them to onStep:
+	// the wire never waits for an explanation.
+	x *explainer
 
 	host string
 	// exts maps each EHLO keyword, upper case, to its parameters.
@@ -55,14 +57,18 @@ func newEngine(ctx context.Context, p *plan, start time.Time, onEntry func(trans
 		rec:    smtpwire.NewRecorder(start, onEntry),
 		onStep: onStep,
 		l:      p.o.Lang,
+		x:      newExplainer(p.o.Lang, onStep),
 	}
 }
 
-// finish completes the Result: transcript, totals, verdict.
+// finish completes the Result: explanations, transcript, totals, verdict.
+// It returns once every step is explained and reported, so no evaluation
+// outlives the session.
 func (e *engine) finish() *Result {
 	if e.conn != nil {
 		_ = e.conn.Close()
 	}
+	e.x.close(e.res.Steps)
 	e.res.Transcript = e.rec.Entries()
 	e.res.Duration = time.Since(e.res.Started)
 	e.res.DurationMS = ms(e.res.Duration)
@@ -94,19 +100,26 @@ func (e *engine) begin(name StepName, cmd, rcpt string) int {
 	return len(e.res.Steps) - 1
 }
 
+// emit reports step i as it is now.
 func (e *engine) emit(i int) {
 	if e.onStep != nil {
-		s := e.res.Steps[i]
-		if s.Reply != nil {
-			r := *s.Reply
-			r.Lines = append([]string(nil), r.Lines...)
-			s.Reply = &r
-		}
-		e.onStep(s)
+		e.x.report(i, e.live(i))
 	}
 }
 
-// end finishes step i.
+// live is a copy of step i for OnStep, which the caller may keep.
+func (e *engine) live(i int) Step {
+	s := e.res.Steps[i]
+	if s.Reply != nil {
+		r := *s.Reply
+		r.Lines = append([]string(nil), r.Lines...)
+		s.Reply = &r
+	}
+	return s
+}
+
+// end finishes step i and hands it to the evaluator, which reports its end
+// with the explanation; the session goes on meanwhile.
 func (e *engine) end(i int, st Status, f Failure, why *lang.Text) {
 	s := &e.res.Steps[i]
 	s.Status = st
@@ -118,12 +131,12 @@ func (e *engine) end(i int, st Status, f Failure, why *lang.Text) {
 	}
 	s.Duration = time.Since(s.Started)
 	s.DurationMS = ms(s.Duration)
-	s.Diagnosis = e.ev.evaluate(*s, e.conn != nil && e.conn.TLS(), e.res.Steps)
-	if s.Diagnosis != nil {
-		loc := localize(*s.Diagnosis, *s, e.l)
-		s.Evaluation = &loc
+	j := job{i: i, s: *s, tls: e.conn != nil && e.conn.TLS(), cons: consequenceOf(*s, e.res.Steps), deferred: explains(*s)}
+	var live Step
+	if e.onStep != nil {
+		live = e.live(i)
 	}
-	e.emit(i)
+	e.x.submit(j, live)
 }
 
 // skip records a step that was not run, and why.

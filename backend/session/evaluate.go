@@ -7,8 +7,9 @@ import (
 )
 
 // evaluator keeps what the reply evaluator needs to know about the session
-// so far (server software, TLS, authentication), so each step can be
-// explained the moment it ends and the live view shows the explanation.
+// so far (server software, TLS, authentication). It sees the steps in the
+// order they ended, so each explanation has the context the session had
+// when that step ended.
 type evaluator struct {
 	banner, ehlo *smtpwire.Reply
 	software     diagnose.Software
@@ -30,10 +31,22 @@ func outcomeOf(s Step) diagnose.Outcome {
 	return o
 }
 
+// explains reports whether evaluate has something to say about s: the
+// steps it returns nil for (skipped, or done without a reply) need no
+// explanation, so their end is reported at once.
+func explains(s Step) bool {
+	if s.Status == StatusSkipped || s.Status == StatusRunning {
+		return false
+	}
+	o := outcomeOf(s)
+	return o.Failure != "" || o.Reply != nil
+}
+
 // evaluate explains step s in both languages, or returns nil for a step with
-// nothing to explain (skipped, or done without a reply). steps are the
-// session's steps so far.
-func (v *evaluator) evaluate(s Step, tls bool, steps []Step) *diagnose.Evaluation {
+// nothing to explain (skipped, or done without a reply). tls and cons are
+// what the session knew when s ended: whether the connection was encrypted,
+// and whether s only follows from an earlier refusal (see consequenceOf).
+func (v *evaluator) evaluate(s Step, tls bool, cons consequence) *diagnose.Evaluation {
 	if s.Status == StatusSkipped || s.Status == StatusRunning {
 		return nil
 	}
@@ -59,7 +72,7 @@ func (v *evaluator) evaluate(s Step, tls bool, steps []Step) *diagnose.Evaluatio
 	if s.Name == StepAuth && s.Status == StatusOK {
 		v.authed = true
 	}
-	asConsequence(&ev, s, steps)
+	cons.rewrite(&ev)
 	return &ev
 }
 
@@ -96,14 +109,25 @@ var (
 	}
 )
 
-// asConsequence rewrites the evaluation of a refused DATA or BDAT that
-// only follows from a refused MAIL FROM or from every RCPT TO of the same
-// transaction being refused (RFC 2920 §3.1: the client pipelines DATA and
-// the server answers 554 or 503). Read alone such a reply says "commands
-// out of order", which would send the user after the wrong problem.
-func asConsequence(ev *diagnose.Evaluation, s Step, steps []Step) {
+// consequence says whether a refused DATA or BDAT only follows from an
+// earlier refusal in its transaction.
+type consequence int
+
+const (
+	ownRefusal    consequence = iota // the reply stands on its own
+	afterMail                        // MAIL FROM was refused
+	afterAllRcpts                    // every RCPT TO was refused
+)
+
+// consequenceOf tells whether step s, a refused DATA or BDAT, only follows
+// from a refused MAIL FROM or from every RCPT TO of the same transaction
+// being refused (RFC 2920 §3.1: the client pipelines DATA and the server
+// answers 554 or 503). steps are the session's steps when s ended. It runs
+// on the session's goroutine, which owns steps, and walks back only through
+// the transaction: no copy of the steps goes to the evaluator.
+func consequenceOf(s Step, steps []Step) consequence {
 	if (s.Name != StepData && s.Name != StepBDAT) || s.Status != StatusFailed || s.Reply == nil {
-		return
+		return ownRefusal
 	}
 	// Walk back through this transaction: its BDATs and RCPTs, then MAIL.
 	mailFailed, rcpts, rcptOK := false, 0, false
@@ -123,8 +147,22 @@ walk:
 	}
 	switch {
 	case mailFailed:
-		ev.Summary = txtNoMailSummary
+		return afterMail
 	case rcpts > 0 && !rcptOK:
+		return afterAllRcpts
+	}
+	return ownRefusal
+}
+
+// rewrite turns the evaluation of a refusal that only follows from an
+// earlier one into a pointer to that one: read alone such a reply says
+// "commands out of order", which would send the user after the wrong
+// problem.
+func (c consequence) rewrite(ev *diagnose.Evaluation) {
+	switch c {
+	case afterMail:
+		ev.Summary = txtNoMailSummary
+	case afterAllRcpts:
 		ev.Summary = txtNoRcptSummary
 	default:
 		return

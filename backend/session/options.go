@@ -197,7 +197,12 @@ type Options struct {
 	// OnEntry receives each transcript entry as it is recorded.
 	OnEntry func(transcript.Entry)
 	// OnStep receives each step when it starts (Status running) and when
-	// it ends.
+	// it ends, with its Evaluation, and again when a later turn changes an
+	// ended step (a server moved on from becomes a warning). Steps are
+	// explained beside the session, so an end may come after the next
+	// step's start; a consumer keeps the latest call for each Step.ID.
+	// Calls are serialised but may come from a goroutine other than the
+	// session's; all are made before Run returns.
 	OnStep func(Step)
 	// OnHostEntry and OnHostStep are used by RunAllMX instead of OnEntry and
 	// OnStep when set, with the index of the host's Result.

@@ -236,7 +236,7 @@ func (r *Result) Failed() *Step {
 
 // finish computes OK and ExitCode from the steps: the session is OK when no
 // step failed. Otherwise the code follows the failures that are causes, not
-// consequences (see consequence): a 454 to the only RCPT TO followed by a
+// consequences (see followsFailure): a 454 to the only RCPT TO followed by a
 // 554 to the pipelined DATA exits 3, as the 454 alone does in lock-step.
 // Among several causes (recipients refused independently, a message refused
 // after one recipient was accepted) the worst decides: a protocol problem
@@ -250,7 +250,7 @@ func (r *Result) finish() {
 			continue
 		}
 		r.OK = false
-		if consequence(r.Steps, k) {
+		if followsFailure(r.Steps, k) {
 			continue
 		}
 		if c := s.exitCode(); exitRank(c) > exitRank(code) {
@@ -263,7 +263,7 @@ func (r *Result) finish() {
 	r.ExitCode = code
 }
 
-// consequence reports whether the failure of steps[k] only follows from an
+// followsFailure reports whether the failure of steps[k] only follows from an
 // earlier failure on the same connection, so that it must not decide the
 // exit code:
 //   - anything after a failure that ended the connection (a timeout, a
@@ -277,7 +277,7 @@ func (r *Result) finish() {
 //
 // Recipients are refused independently of each other, so every failed RCPT
 // TO of a transaction whose MAIL FROM succeeded is a cause.
-func consequence(steps []Step, k int) bool {
+func followsFailure(steps []Step, k int) bool {
 	s := steps[k]
 	inTxn := s.Name == StepRcpt || isMessageStep(s.Name)
 	rcpts, rcptOK := 0, false

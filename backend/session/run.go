@@ -198,7 +198,9 @@ func RunAllMX(ctx context.Context, o Options) ([]*Result, error) {
 	if targets == nil {
 		return []*Result{re.finish()}, nil
 	}
-	shared := re.finish()
+	// The hosts start from the lookup as it stands; its explanation, worked
+	// out beside them, joins their Results at the end.
+	shared := &Result{Steps: re.res.Steps, Warnings: re.res.Warnings, Transcript: re.rec.Entries()}
 	results := make([]*Result, len(targets))
 	par := o.MaxParallel
 	if par <= 0 {
@@ -235,5 +237,11 @@ func RunAllMX(ctx context.Context, o Options) ([]*Result, error) {
 		}()
 	}
 	wg.Wait()
+	done := re.finish()
+	for _, r := range results {
+		for k, s := range done.Steps {
+			r.Steps[k].Diagnosis, r.Steps[k].Evaluation = s.Diagnosis, s.Evaluation
+		}
+	}
 	return results, nil
 }

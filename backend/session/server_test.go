@@ -102,6 +102,24 @@ type tap struct {
 	accepted int
 	reads    [][]byte // every Read's bytes, all connections
 	greeting string   // when set, sent instead of the session, then close
+	watches  []watch
+}
+
+// watch is a string the test waits for the server to have read.
+type watch struct {
+	s    string
+	from int // the first read that counts
+	seen chan struct{}
+}
+
+// await returns a channel closed once the server has read s in what it
+// reads from now on, on any connection.
+func (t *tap) await(s string) <-chan struct{} {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	w := watch{s: s, from: len(t.reads), seen: make(chan struct{})}
+	t.watches = append(t.watches, w)
+	return w.seen
 }
 
 func (t *tap) Accept() (net.Conn, error) {
@@ -161,6 +179,23 @@ func (t *tap) Reads() []string {
 	return out
 }
 
+// check closes the channels of the watches whose string has been read.
+// Called with mu held.
+func (t *tap) check() {
+	if len(t.watches) == 0 {
+		return
+	}
+	kept := t.watches[:0]
+	for _, w := range t.watches {
+		if bytes.Contains(bytes.Join(t.reads[w.from:], nil), []byte(w.s)) {
+			close(w.seen)
+			continue
+		}
+		kept = append(kept, w)
+	}
+	t.watches = kept
+}
+
 type tapConn struct {
 	net.Conn
 	t *tap
@@ -171,6 +206,7 @@ func (c *tapConn) Read(p []byte) (int, error) {
 	if n > 0 {
 		c.t.mu.Lock()
 		c.t.reads = append(c.t.reads, append([]byte(nil), p[:n]...))
+		c.t.check()
 		c.t.mu.Unlock()
 	}
 	return n, err
