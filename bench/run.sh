@@ -176,13 +176,14 @@ go build -o "$WORK/bin/" ./bench/cmd/netsmtpfloor
 start listen-tls "$SP" listen --addr 127.0.0.1:0 --tls --lang en
 SMTP_TLS=$ADDR
 floor() { echo "$WORK/bin/netsmtpfloor -server $1 -from $COMMON_FROM -to $COMMON_TO -helo client.test -subject bench -body-file $BODY ${*:2}"; }
-for cmd in "$(floor "$SMTP")" "$(floor "$SMTP_TLS" -starttls)" "$(sp_send "$SMTP" --tls none)" "$(sp_send "$SMTP_TLS" --tls starttls --insecure-skip-verify)"; do
+for cmd in "$(floor "$SMTP")" "$(floor "$SMTP_TLS" -starttls)" "$(floor "$SMTP_TLS" -starttls -check-chain)" "$(sp_send "$SMTP" --tls none)" "$(sp_send "$SMTP_TLS" --tls starttls --insecure-skip-verify)"; do
 	$cmd >"$WORK/check.out" 2>&1 || { log "check failed: $cmd"; cat "$WORK/check.out" >&2; exit 1; }
 done
 timeout 900 python3 bench/alternate.py --rounds "$((RUNS * 2))" --warmup "$WARMUP" --out "$OUT/floor.json" \
 	"floor=$(floor "$SMTP")" \
 	"smtpprobe-tls-none=$(sp_send "$SMTP" --tls none)" \
 	"floor-starttls=$(floor "$SMTP_TLS" -starttls)" \
+	"floor-starttls-check-chain=$(floor "$SMTP_TLS" -starttls -check-chain)" \
 	"smtpprobe-starttls=$(sp_send "$SMTP_TLS" --tls starttls --insecure-skip-verify)"
 # What loading the explanations' knowledge costs, in process (Go benchmark).
 go test -run '^$' -bench 'LoadKnowledge' -benchmem -count 5 ./backend/diagnose >"$OUT/go-bench-knowledge.txt"

@@ -12,6 +12,7 @@ import (
 	"smtpprobe/backend/diagnose"
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/mxlookup"
+	"smtpprobe/backend/tlsreport"
 	"smtpprobe/backend/transcript"
 )
 
@@ -31,10 +32,20 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The evaluator's knowledge loads while DNS and the connection proceed,
-	// not between the greeting and EHLO.
-	go diagnose.Preload()
+	p.preload()
 	return p.run(ctx), nil
+}
+
+// preload starts loading, in the background, what the session needs later
+// but takes time to load, so it happens while DNS and the connection
+// proceed: the evaluator's knowledge (compiled text rules) and the system's
+// trusted roots, which the TLS handshake and its report need as soon as
+// STARTTLS is answered.
+func (p *plan) preload() {
+	go diagnose.Preload()
+	if p.tls != TLSNone {
+		go tlsreport.PreloadRoots()
+	}
 }
 
 func (p *plan) run(ctx context.Context) *Result {
@@ -171,7 +182,7 @@ func RunAllMX(ctx context.Context, o Options) ([]*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	go diagnose.Preload()
+	p.preload()
 	var mu sync.Mutex
 	entryFor := func(h int) func(transcript.Entry) {
 		switch {

@@ -8,13 +8,16 @@
 //	netsmtpfloor -server 127.0.0.1:2525 -from a@client.test -to b@bench.test \
 //	    -helo client.test -subject bench -body-file body.txt [-starttls]
 //
-// -starttls upgrades the connection as `smtpprobe send --tls starttls
-// --insecure-skip-verify` does (the receiver's certificate is self-signed),
-// so the TLS variants compare the same handshake.
+// -starttls upgrades the connection without checking the certificate.
+// -starttls -check-chain also checks the chain against the system's trusted
+// roots and goes on whatever the outcome, which is what `smtpprobe send --tls
+// starttls --insecure-skip-verify` does against the receiver's self-signed
+// certificate: the least any client that reports on a certificate must do.
 package main
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
@@ -41,6 +44,7 @@ func run(args []string) error {
 	subject := fs.String("subject", "bench", "Subject header")
 	bodyFile := fs.String("body-file", "", "file with the message body")
 	starttls := fs.Bool("starttls", false, "require STARTTLS (certificate not verified)")
+	checkChain := fs.Bool("check-chain", false, "with -starttls, check the chain against the system roots and go on whatever the outcome")
 	timeout := fs.Duration("timeout", 30*time.Second, "deadline for the whole session")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -72,8 +76,30 @@ func run(args []string) error {
 	}
 	if *starttls {
 		// #nosec G402 -- a benchmark against a self-signed loopback receiver.
-		if err := c.StartTLS(&tls.Config{ServerName: host, InsecureSkipVerify: true}); err != nil {
+		cfg := &tls.Config{ServerName: host, InsecureSkipVerify: true}
+		chainChecked := false
+		if *checkChain {
+			cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+				roots, err := x509.SystemCertPool()
+				if err != nil {
+					return err
+				}
+				inter := x509.NewCertPool()
+				for _, c := range cs.PeerCertificates[1:] {
+					inter.AddCert(c)
+				}
+				// The outcome is not the point (the certificate is
+				// self-signed); doing the work is.
+				_, _ = cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
+				chainChecked = true
+				return nil
+			}
+		}
+		if err := c.StartTLS(cfg); err != nil {
 			return fmt.Errorf("STARTTLS: %w", err)
+		}
+		if *checkChain && !chainChecked {
+			return fmt.Errorf("STARTTLS: the chain was not checked")
 		}
 	}
 	if err := c.Mail(*from); err != nil {

@@ -23,9 +23,11 @@ func TestRunDelivers(t *testing.T) {
 		name     string
 		tls      bool
 		starttls bool
+		extra    []string
 	}{
-		{"clear", false, false},
-		{"starttls", true, true},
+		{"clear", false, false, nil},
+		{"starttls", true, true, nil},
+		{"starttls checking the chain", true, true, []string{"-check-chain"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := receiver.New(receiver.Config{Addr: "127.0.0.1:0", TLS: tc.tls})
@@ -41,6 +43,7 @@ func TestRunDelivers(t *testing.T) {
 			if tc.starttls {
 				args = append(args, "-starttls")
 			}
+			args = append(args, tc.extra...)
 			if err := run(args); err != nil {
 				t.Fatal(err)
 			}
