@@ -1,8 +1,6 @@
 package hostile_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -12,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"smtpprobe/backend/exitcode"
 	"smtpprobe/backend/internal/scriptserver"
@@ -62,25 +59,7 @@ func smtpprobe(t *testing.T) string {
 // runCLI runs smtpprobe with args and returns its exit code and output.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, smtpprobe(t), args...)
-	cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=", "LC_MESSAGES=")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	default:
-		t.Fatalf("running smtpprobe: %v", err)
-	}
-	if ctx.Err() != nil {
-		t.Fatalf("smtpprobe %q did not finish within 30 s", args)
-	}
-	return code, out.String(), errb.String()
+	return runCLIEnv(t, nil, args...)
 }
 
 // TestCLIBadInput runs the bad-input policy through the smtpprobe send

@@ -246,7 +246,8 @@ func spanishText(t *testing.T, stdout, stderr string, asJSON bool) string {
 	return serverReply.ReplaceAllString(b.String(), "")
 }
 
-// runCLIEnv is runCLI with extra environment variables.
+// runCLIEnv runs smtpprobe with args and extra environment variables (on
+// top of a plain C locale) and returns its exit code and output.
 func runCLIEnv(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
