@@ -55,7 +55,7 @@ export async function openApp(context, { resetPrefs = true, firstRun = false } =
   await page.goto(APP_URL, { waitUntil: "domcontentloaded" });
   await page.waitForFunction(() => typeof window.go?.main?.App?.Version === "function", null, { timeout: 30000 });
   if (resetPrefs) {
-    await page.evaluate((first) => window.go.main.App.SaveSettings({ lang: "", theme: "", demo_offered: !first }), firstRun);
+    await page.evaluate((first) => window.go.desktop.Settings.SaveSettings({ lang: "", theme: "", demo_offered: !first }), firstRun);
     await page.reload({ waitUntil: "domcontentloaded" });
     await page.waitForFunction(() => typeof window.go?.main?.App?.Version === "function", null, { timeout: 30000 });
   }
@@ -65,8 +65,8 @@ export async function openApp(context, { resetPrefs = true, firstRun = false } =
 /** Deletes the profiles whose name starts with prefix (the tests' own, never the user's). */
 export async function deleteProfiles(page, prefix) {
   await page.evaluate(async (p) => {
-    const list = (await window.go.main.App.ListProfiles()) ?? [];
-    for (const e of list) if (!e.damaged && e.name.startsWith(p)) await window.go.main.App.DeleteProfile(e.id);
+    const list = (await window.go.desktop.Profiles.ListProfiles()) ?? [];
+    for (const e of list) if (!e.damaged && e.name.startsWith(p)) await window.go.desktop.Profiles.DeleteProfile(e.id);
   }, prefix);
 }
 

@@ -3,7 +3,7 @@ import { fireEvent, render, screen } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const saveCertificate = vi.fn();
-vi.mock("../../wailsjs/go/main/App", () => ({ SaveCertificate: (...a: unknown[]) => saveCertificate(...a) }));
+vi.mock("../../wailsjs/go/desktop/TLS", () => ({ SaveCertificate: (...a: unknown[]) => saveCertificate(...a) }));
 vi.mock("../../wailsjs/runtime/runtime", () => ({}));
 
 import type { TLSReport } from "../api/types";

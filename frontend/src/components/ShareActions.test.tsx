@@ -8,7 +8,7 @@ const app = vi.hoisted(() => ({
   CopyAsTelnet: vi.fn(),
 }));
 const runtime = vi.hoisted(() => ({ ClipboardSetText: vi.fn(), EventsOn: vi.fn() }));
-vi.mock("../../wailsjs/go/main/App", () => app);
+vi.mock("../../wailsjs/go/desktop/Exports", () => app);
 vi.mock("../../wailsjs/runtime/runtime", () => runtime);
 
 import { setLang } from "../i18n";

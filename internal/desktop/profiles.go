@@ -1,10 +1,11 @@
-package main
+package desktop
 
 import (
 	"errors"
 	"fmt"
 	"log"
 
+	"smtpprobe/backend/lang"
 	"smtpprobe/backend/profile"
 )
 
@@ -29,34 +30,31 @@ type SavedProfile struct {
 // profileErr turns a profile error into one whose text is in the UI
 // language. op says what was attempted; the explanation already does so
 // for the user, so it is kept for the log only.
-func (a *App) profileErr(op string, err error) error {
+func (a *Profiles) profileErr(op string, err error) error {
 	if err == nil {
 		return nil
 	}
 	log.Printf("%s: %v", op, err)
-	return &uiError{msg: profile.Explain(err, a.uiLang()), err: err}
+	return &uiError{msg: profile.Explain(err, a.lang()), err: err}
 }
 
-// uiError carries a message already written in the UI language (the
-// frontend shows it as is) while keeping the cause for errors.Is.
-type uiError struct {
-	msg string
-	err error
+// Profiles are the saved profiles of the rail, their import and export.
+type Profiles struct {
+	store   *profile.Store
+	dialogs Dialogs
+	lang    func() lang.Lang
 }
 
-func (e *uiError) Error() string { return e.msg }
-func (e *uiError) Unwrap() error { return e.err }
-
-func (a *App) store() (*profile.Store, error) {
-	if a.profiles == nil {
+func (a *Profiles) profileStore() (*profile.Store, error) {
+	if a.store == nil {
 		return nil, errNoConfigDir
 	}
-	return a.profiles, nil
+	return a.store, nil
 }
 
 // ListProfiles returns every saved profile, damaged ones included.
-func (a *App) ListProfiles() ([]ProfileEntry, error) {
-	st, err := a.store()
+func (a *Profiles) ListProfiles() ([]ProfileEntry, error) {
+	st, err := a.profileStore()
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +62,7 @@ func (a *App) ListProfiles() ([]ProfileEntry, error) {
 	if err != nil {
 		return nil, a.profileErr("list profiles", err)
 	}
-	l := a.uiLang()
+	l := a.lang()
 	out := make([]ProfileEntry, 0, len(entries))
 	for _, e := range entries {
 		pe := ProfileEntry{ID: e.ID, File: e.File, Profile: e.Profile}
@@ -82,8 +80,8 @@ func (a *App) ListProfiles() ([]ProfileEntry, error) {
 }
 
 // GetProfile reads one profile.
-func (a *App) GetProfile(id string) (profile.Profile, error) {
-	st, err := a.store()
+func (a *Profiles) GetProfile(id string) (profile.Profile, error) {
+	st, err := a.profileStore()
 	if err != nil {
 		return profile.Profile{}, err
 	}
@@ -95,8 +93,8 @@ func (a *App) GetProfile(id string) (profile.Profile, error) {
 // secret and an AUTH user, the secret goes to the operating system's keyring
 // (Windows Credential Manager); when no keyring is available the profile is
 // still saved and Warning says the password will be asked for at run time.
-func (a *App) SaveProfile(p profile.Profile, secret string) (SavedProfile, error) {
-	st, err := a.store()
+func (a *Profiles) SaveProfile(p profile.Profile, secret string) (SavedProfile, error) {
+	st, err := a.profileStore()
 	if err != nil {
 		return SavedProfile{}, err
 	}
@@ -120,7 +118,7 @@ func (a *App) SaveProfile(p profile.Profile, secret string) (SavedProfile, error
 			if !errors.Is(err, profile.ErrNoKeyring) && !errors.Is(err, profile.ErrNoUser) {
 				return out, a.profileErr("store the password", err)
 			}
-			out.Warning = profile.Explain(err, a.uiLang())
+			out.Warning = profile.Explain(err, a.lang())
 		} else if got, err := st.Get(saved.ID); err == nil {
 			out.Profile = got
 		}
@@ -129,8 +127,8 @@ func (a *App) SaveProfile(p profile.Profile, secret string) (SavedProfile, error
 }
 
 // DeleteProfile removes a profile (damaged or not) and its keyring secret.
-func (a *App) DeleteProfile(id string) error {
-	st, err := a.store()
+func (a *Profiles) DeleteProfile(id string) error {
+	st, err := a.profileStore()
 	if err != nil {
 		return err
 	}
@@ -138,8 +136,8 @@ func (a *App) DeleteProfile(id string) error {
 }
 
 // DuplicateProfile saves a copy of profile id under a unique name.
-func (a *App) DuplicateProfile(id string) (profile.Profile, error) {
-	st, err := a.store()
+func (a *Profiles) DuplicateProfile(id string) (profile.Profile, error) {
+	st, err := a.profileStore()
 	if err != nil {
 		return profile.Profile{}, err
 	}
@@ -150,8 +148,8 @@ func (a *App) DuplicateProfile(id string) (profile.Profile, error) {
 // ImportProfile asks for a file with the native open dialog and imports it.
 // It returns nil when the user cancelled. (Wails binds at most one value and
 // an error, hence the pointer rather than an "ok" flag.)
-func (a *App) ImportProfile() (*profile.Profile, error) {
-	st, err := a.store()
+func (a *Profiles) ImportProfile() (*profile.Profile, error) {
+	st, err := a.profileStore()
 	if err != nil {
 		return nil, err
 	}
@@ -174,8 +172,8 @@ func (a *App) ImportProfile() (*profile.Profile, error) {
 
 // ExportProfile asks where to save profile id (native save dialog) and
 // writes it there without its secret. It returns the path, "" if cancelled.
-func (a *App) ExportProfile(id string) (string, error) {
-	st, err := a.store()
+func (a *Profiles) ExportProfile(id string) (string, error) {
+	st, err := a.profileStore()
 	if err != nil {
 		return "", err
 	}
