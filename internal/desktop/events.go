@@ -1,24 +1,21 @@
 package desktop
 
-// The events the services emit. These constants are the one list: the
-// frontend's names are generated from them (frontend/src/api/events.gen.ts,
-// go generate), and a test fails when the two differ.
+//go:generate go run ./genevents -o ../../frontend/src/api/events.gen.ts
+
+// The events the services emit: this block is the one list. The frontend's
+// names are generated from it (frontend/src/api/events.gen.ts, by go
+// generate), and genevents' test fails when that file is stale, when the
+// frontend spells an event name itself, or when no frontend code listens
+// to one of them. "{id}" stands for a session id. Keep this file free of
+// imports: the generator type-checks it alone.
 const (
-	// ReceiverChanged fires (throttled) whenever the built-in receiver's
-	// connections or messages change; the Receive tab then asks for the
-	// state. No payload.
-	ReceiverChanged = "receiver:changed"
-
-	// sessionPrefix and the suffixes below name a session's events:
-	// session:<id>:entries carries []EntryDTO batches, session:<id>:step
-	// a StepEvent.
-	sessionPrefix = "session:"
-	entriesSuffix = ":entries"
-	stepSuffix    = ":step"
+	// EventReceiverChanged fires (throttled) whenever the built-in
+	// receiver's connections or messages change; the Receive tab then asks
+	// for the state. No payload.
+	EventReceiverChanged = "receiver:changed"
+	// EventSessionEntries carries a []EntryDTO batch of session {id}'s
+	// transcript.
+	EventSessionEntries = "session:{id}:entries"
+	// EventSessionStep carries a StepEvent of session {id}.
+	EventSessionStep = "session:{id}:step"
 )
-
-// SessionEntries names the event carrying session id's transcript lines.
-func SessionEntries(id string) string { return sessionPrefix + id + entriesSuffix }
-
-// SessionStep names the event carrying session id's step changes.
-func SessionStep(id string) string { return sessionPrefix + id + stepSuffix }

@@ -115,7 +115,7 @@ func (a *Receiver) StartReceiver(req ReceiverRequest) (ReceiverStatus, error) {
 	}
 	a.StopReceiver()
 
-	thr := newThrottle(receiverThrottle, func() { a.emit.Emit(ReceiverChanged) })
+	thr := newThrottle(receiverThrottle, func() { a.emit.Emit(EventReceiverChanged) })
 	cfg.OnEvent = func(receiver.Event) { thr.poke() }
 	r, err := receiver.New(cfg)
 	if err != nil {
@@ -135,7 +135,7 @@ func (a *Receiver) StartReceiver(req ReceiverRequest) (ReceiverStatus, error) {
 	a.mu.Lock()
 	a.r, a.thr = r, thr
 	a.mu.Unlock()
-	a.emit.Emit(ReceiverChanged)
+	a.emit.Emit(EventReceiverChanged)
 	return a.ReceiverState(), nil
 }
 
@@ -148,7 +148,7 @@ func (a *Receiver) StopReceiver() {
 	if r != nil {
 		_ = r.Close()
 		thr.stop()
-		a.emit.Emit(ReceiverChanged)
+		a.emit.Emit(EventReceiverChanged)
 	}
 }
 

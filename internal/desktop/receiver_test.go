@@ -58,7 +58,7 @@ func TestReceiverBindings(t *testing.T) {
 	if len(s.Connections[0].Lines) == 0 || !strings.HasPrefix(s.Connections[0].Lines[0], "S: 220") {
 		t.Errorf("transcript = %q", s.Connections[0].Lines)
 	}
-	waitFor(t, "a change event", func() bool { return len(rec.named(ReceiverChanged)) >= 2 })
+	waitFor(t, "a change event", func() bool { return len(rec.named(EventReceiverChanged)) >= 2 })
 
 	a.Receiver.StopReceiver()
 	if a.Receiver.ReceiverState().Running {

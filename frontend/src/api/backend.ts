@@ -10,6 +10,8 @@ import * as SettingsService from "../../wailsjs/go/desktop/Settings";
 import * as TLS from "../../wailsjs/go/desktop/TLS";
 import { desktop, profile } from "../../wailsjs/go/models";
 import { ClipboardSetText, EventsOn } from "../../wailsjs/runtime/runtime";
+import { EventReceiverChanged, EventSessionEntries, EventSessionStep } from "./events.gen";
+import type { Entry, Step } from "./types";
 
 export type Settings = desktop.UserSettings;
 export type MXResult = desktop.MXResult;
@@ -56,5 +58,11 @@ export const backend = {
   pickCAFile: (): Promise<string> => TLS.PickCAFile(),
   /** Saves the chain run host of session id presented as PEM; the path, or "" when cancelled. */
   saveCertificate: (sessionID: string, host: number): Promise<string> => TLS.SaveCertificate(sessionID, host),
-  on: (event: string, cb: (...data: unknown[]) => void): (() => void) => EventsOn(event, cb),
+  /** Transcript batches of session id; returns the unsubscribe function. */
+  onSessionEntries: (id: string, cb: (batch: Entry[]) => void): (() => void) => EventsOn(EventSessionEntries(id), cb),
+  /** Step changes of session id; returns the unsubscribe function. */
+  onSessionStep: (id: string, cb: (ev: { host: string; index: number; step: Step }) => void): (() => void) =>
+    EventsOn(EventSessionStep(id), cb),
+  /** The built-in receiver's connections or messages changed. */
+  onReceiverChanged: (cb: () => void): (() => void) => EventsOn(EventReceiverChanged, cb),
 };
