@@ -5,7 +5,7 @@
 //
 // The native save dialog cannot be clicked in a headless browser: the app
 // honours SMTPPROBE_E2E_SAVE_DIR (test-only, see SaveDirEnv in
-// app_window.go) and saves under the proposed name in that folder. The
+// internal/desktop/hooks.go) and saves under the proposed name in that folder. The
 // harness must export it to the app; without it this test is skipped.
 import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";

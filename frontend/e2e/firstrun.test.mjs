@@ -11,7 +11,7 @@ import { deleteProfiles, launch, openApp, screenshot } from "./lib/app.mjs";
 /** The settings and profiles live in the harness's throw-away folder: start from an empty one. */
 async function emptyProfileFolder(page) {
   await deleteProfiles(page, "");
-  const left = await page.evaluate(async () => (await window.go.desktop.Profiles.ListProfiles()) ?? []);
+  const left = await page.evaluate(async () => (await window.go.desktop.Profiles.ListProfiles("en")) ?? []);
   assert.equal(left.length, 0, `profiles left: ${JSON.stringify(left.map((e) => e.name))}`);
 }
 

@@ -101,11 +101,11 @@ func New(d Deps) *Services {
 	return &Services{
 		Info:     &Info{hostname: d.Hostname},
 		Settings: settings,
-		Profiles: &Profiles{store: store, dialogs: d.Dialogs, lang: settings.uiLang},
+		Profiles: &Profiles{store: store, dialogs: d.Dialogs},
 		MX:       &MX{life: life},
 		Sessions: &Sessions{life: life, emit: d.Emitter, profiles: store, results: results, running: map[string]context.CancelFunc{}},
-		Exports:  &Exports{results: results, dialogs: d.Dialogs, lang: settings.uiLang},
-		TLS:      &TLS{results: results, dialogs: d.Dialogs, lang: settings.uiLang},
+		Exports:  &Exports{results: results, dialogs: d.Dialogs},
+		TLS:      &TLS{results: results, dialogs: d.Dialogs},
 		Receiver: &Receiver{life: life, emit: d.Emitter},
 		life:     life,
 	}

@@ -143,9 +143,6 @@ func TestSettingsRoundTripAndWindow(t *testing.T) {
 	if r := b.Settings.window.(*fakeWindow).restored; r == nil || *r != win.geo {
 		t.Fatalf("window restored to %+v, want %+v", r, win.geo)
 	}
-	if l := b.Settings.uiLang(); l != "es" {
-		t.Fatalf("uiLang = %q, want es", l)
-	}
 	// No temporary files left behind by the atomic writes.
 	ents, _ := os.ReadDir(a.Settings.configDir)
 	for _, e := range ents {
@@ -281,20 +278,20 @@ func testProfile(name string) profile.Profile {
 
 func TestProfilesLifecycle(t *testing.T) {
 	a, _ := newTestApp(t)
-	list, err := a.Profiles.ListProfiles()
+	list, err := a.Profiles.ListProfiles("en")
 	if err != nil || len(list) != 0 {
 		t.Fatalf("fresh list = %v, %v", list, err)
 	}
 	p := testProfile("Contoso relay")
 	p.Auth = profile.Auth{Mechanism: "PLAIN", User: "admin"}
-	saved, err := a.Profiles.SaveProfile(p, "s3cret")
+	saved, err := a.Profiles.SaveProfile(p, "s3cret", "en")
 	if err != nil || saved.Warning != "" {
 		t.Fatalf("SaveProfile = %+v, %v", saved, err)
 	}
 	if saved.Profile.Auth.SecretRef == "" {
 		t.Error("secret stored but the profile does not refer to it")
 	}
-	dup, err := a.Profiles.DuplicateProfile(saved.Profile.ID)
+	dup, err := a.Profiles.DuplicateProfile(saved.Profile.ID, "en")
 	if err != nil || dup.ID == saved.Profile.ID || dup.Name == saved.Profile.Name {
 		t.Fatalf("DuplicateProfile = %+v, %v", dup, err)
 	}
@@ -304,7 +301,7 @@ func TestProfilesLifecycle(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(a.Profiles.store.Dir(), damaged+".json"), []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	list, err = a.Profiles.ListProfiles()
+	list, err = a.Profiles.ListProfiles("en")
 	if err != nil || len(list) != 3 {
 		t.Fatalf("list = %+v, %v", list, err)
 	}
@@ -312,14 +309,14 @@ func TestProfilesLifecycle(t *testing.T) {
 	if !last.Damaged || last.ID != damaged || last.Error == "" || last.Profile != nil {
 		t.Errorf("damaged entry = %+v", last)
 	}
-	if err := a.Profiles.DeleteProfile(damaged); err != nil {
+	if err := a.Profiles.DeleteProfile(damaged, "en"); err != nil {
 		t.Fatal(err)
 	}
 
 	// Export then import through the (faked) native dialogs.
 	out := filepath.Join(t.TempDir(), "export.json")
 	a.Profiles.dialogs = fileDialogs{save: out, open: out}
-	path, err := a.Profiles.ExportProfile(saved.Profile.ID)
+	path, err := a.Profiles.ExportProfile(saved.Profile.ID, "en")
 	if err != nil || path != out {
 		t.Fatalf("ExportProfile = %q, %v", path, err)
 	}
@@ -327,34 +324,35 @@ func TestProfilesLifecycle(t *testing.T) {
 	if strings.Contains(string(data), "s3cret") || strings.Contains(string(data), "secret_ref") {
 		t.Error("export carries the secret or its reference")
 	}
-	imp, err := a.Profiles.ImportProfile()
+	imp, err := a.Profiles.ImportProfile("en")
 	if err != nil || imp == nil || imp.ID == saved.Profile.ID {
 		t.Fatalf("ImportProfile = %+v, %v", imp, err)
 	}
 	a.Profiles.dialogs = fileDialogs{}
-	if imp, err := a.Profiles.ImportProfile(); imp != nil || err != nil {
+	if imp, err := a.Profiles.ImportProfile("en"); imp != nil || err != nil {
 		t.Errorf("cancelled import = %v, %v", imp, err)
 	}
 
-	if _, err := a.Profiles.GetProfile("../../etc/passwd"); err == nil {
+	if _, err := a.Profiles.GetProfile("../../etc/passwd", "en"); err == nil {
 		t.Error("GetProfile accepted a path as id")
 	}
-	if err := a.Profiles.DeleteProfile(saved.Profile.ID); err != nil {
+	if err := a.Profiles.DeleteProfile(saved.Profile.ID, "en"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Profiles.GetProfile(saved.Profile.ID); !strings.Contains(err.Error(), "not found") {
+	if _, err := a.Profiles.GetProfile(saved.Profile.ID, "en"); !strings.Contains(err.Error(), "not found") {
 		t.Errorf("after delete: %v", err)
 	}
 }
 
 func TestSaveProfileValidatesAndSpeaksSpanish(t *testing.T) {
 	a, _ := newTestApp(t)
-	if err := a.Settings.SaveSettings(UserSettings{Lang: "es"}); err != nil {
+	// The call's language decides, not the settings file.
+	if err := a.Settings.SaveSettings(UserSettings{Lang: "en"}); err != nil {
 		t.Fatal(err)
 	}
 	p := testProfile("Malo")
 	p.Envelope.To = []string{"no-at-sign"}
-	_, err := a.Profiles.SaveProfile(p, "")
+	_, err := a.Profiles.SaveProfile(p, "", "es")
 	if err == nil {
 		t.Fatal("invalid profile saved")
 	}
@@ -373,14 +371,14 @@ func TestSaveProfileFromTheWizard(t *testing.T) {
 	if err := json.Unmarshal([]byte(wire), &p); err != nil {
 		t.Fatal(err)
 	}
-	saved, err := a.Profiles.SaveProfile(p, "")
+	saved, err := a.Profiles.SaveProfile(p, "", "en")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !profile.ValidID(saved.Profile.ID) || saved.Profile.Schema != profile.SchemaVersion || saved.Profile.Created.IsZero() {
 		t.Fatalf("saved = %+v", saved.Profile)
 	}
-	got, err := a.Profiles.GetProfile(saved.Profile.ID)
+	got, err := a.Profiles.GetProfile(saved.Profile.ID, "en")
 	if err != nil || got.StopAfter != "rcpt" || got.Envelope.DSN.Notify[1] != "failure" {
 		t.Fatalf("read back %+v, %v", got, err)
 	}
@@ -391,21 +389,21 @@ func TestSaveProfileWithoutKeyring(t *testing.T) {
 	a := New(Deps{Emitter: EmitFunc(rec.emit), ConfigDir: t.TempDir(), Secrets: noKeyring{}})
 	p := testProfile("No keyring")
 	p.Auth = profile.Auth{Mechanism: "LOGIN", User: "admin"}
-	saved, err := a.Profiles.SaveProfile(p, "pw")
+	saved, err := a.Profiles.SaveProfile(p, "pw", "en")
 	if err != nil {
 		t.Fatalf("SaveProfile without keyring failed: %v", err)
 	}
 	if saved.Warning == "" || saved.Profile.Auth.SecretRef != "" {
 		t.Errorf("saved = %+v", saved)
 	}
-	if _, err := a.Profiles.GetProfile(saved.Profile.ID); err != nil {
+	if _, err := a.Profiles.GetProfile(saved.Profile.ID, "en"); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestNoConfigDir(t *testing.T) {
 	a := New(Deps{})
-	if _, err := a.Profiles.ListProfiles(); !errors.Is(err, errNoConfigDir) {
+	if _, err := a.Profiles.ListProfiles("en"); !errors.Is(err, errNoConfigDir) {
 		t.Errorf("ListProfiles = %v", err)
 	}
 	if err := a.Settings.SaveSettings(UserSettings{}); !errors.Is(err, errNoConfigDir) {

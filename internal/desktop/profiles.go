@@ -30,19 +30,18 @@ type SavedProfile struct {
 // profileErr turns a profile error into one whose text is in the UI
 // language. op says what was attempted; the explanation already does so
 // for the user, so it is kept for the log only.
-func (a *Profiles) profileErr(op string, err error) error {
+func (a *Profiles) profileErr(op string, err error, l lang.Lang) error {
 	if err == nil {
 		return nil
 	}
 	log.Printf("%s: %v", op, err)
-	return &uiError{msg: profile.Explain(err, a.lang()), err: err}
+	return &uiError{msg: profile.Explain(err, l), err: err}
 }
 
 // Profiles are the saved profiles of the rail, their import and export.
 type Profiles struct {
 	store   *profile.Store
 	dialogs Dialogs
-	lang    func() lang.Lang
 }
 
 func (a *Profiles) profileStore() (*profile.Store, error) {
@@ -53,16 +52,16 @@ func (a *Profiles) profileStore() (*profile.Store, error) {
 }
 
 // ListProfiles returns every saved profile, damaged ones included.
-func (a *Profiles) ListProfiles() ([]ProfileEntry, error) {
+func (a *Profiles) ListProfiles(langCode string) ([]ProfileEntry, error) {
+	l := parseLang(langCode)
 	st, err := a.profileStore()
 	if err != nil {
 		return nil, err
 	}
 	entries, err := st.List()
 	if err != nil {
-		return nil, a.profileErr("list profiles", err)
+		return nil, a.profileErr("list profiles", err, l)
 	}
-	l := a.lang()
 	out := make([]ProfileEntry, 0, len(entries))
 	for _, e := range entries {
 		pe := ProfileEntry{ID: e.ID, File: e.File, Profile: e.Profile}
@@ -80,20 +79,22 @@ func (a *Profiles) ListProfiles() ([]ProfileEntry, error) {
 }
 
 // GetProfile reads one profile.
-func (a *Profiles) GetProfile(id string) (profile.Profile, error) {
+func (a *Profiles) GetProfile(id, langCode string) (profile.Profile, error) {
+	l := parseLang(langCode)
 	st, err := a.profileStore()
 	if err != nil {
 		return profile.Profile{}, err
 	}
 	p, err := st.Get(id)
-	return p, a.profileErr("open profile", err)
+	return p, a.profileErr("open profile", err, l)
 }
 
 // SaveProfile validates and stores p (a new one when p.ID is empty). With a
 // secret and an AUTH user, the secret goes to the operating system's keyring
 // (Windows Credential Manager); when no keyring is available the profile is
 // still saved and Warning says the password will be asked for at run time.
-func (a *Profiles) SaveProfile(p profile.Profile, secret string) (SavedProfile, error) {
+func (a *Profiles) SaveProfile(p profile.Profile, secret, langCode string) (SavedProfile, error) {
+	l := parseLang(langCode)
 	st, err := a.profileStore()
 	if err != nil {
 		return SavedProfile{}, err
@@ -106,19 +107,19 @@ func (a *Profiles) SaveProfile(p profile.Profile, secret string) (SavedProfile, 
 		p.ID = profile.NewID()
 	}
 	if err := p.Validate(); err != nil {
-		return SavedProfile{}, a.profileErr("save profile", err)
+		return SavedProfile{}, a.profileErr("save profile", err, l)
 	}
 	saved, err := st.Save(p)
 	if err != nil {
-		return SavedProfile{}, a.profileErr("save profile", err)
+		return SavedProfile{}, a.profileErr("save profile", err, l)
 	}
 	out := SavedProfile{Profile: saved}
 	if secret != "" {
 		if err := st.SetSecret(saved.ID, secret); err != nil {
 			if !errors.Is(err, profile.ErrNoKeyring) && !errors.Is(err, profile.ErrNoUser) {
-				return out, a.profileErr("store the password", err)
+				return out, a.profileErr("store the password", err, l)
 			}
-			out.Warning = profile.Explain(err, a.lang())
+			out.Warning = profile.Explain(err, l)
 		} else if got, err := st.Get(saved.ID); err == nil {
 			out.Profile = got
 		}
@@ -127,28 +128,31 @@ func (a *Profiles) SaveProfile(p profile.Profile, secret string) (SavedProfile, 
 }
 
 // DeleteProfile removes a profile (damaged or not) and its keyring secret.
-func (a *Profiles) DeleteProfile(id string) error {
+func (a *Profiles) DeleteProfile(id, langCode string) error {
+	l := parseLang(langCode)
 	st, err := a.profileStore()
 	if err != nil {
 		return err
 	}
-	return a.profileErr("delete profile", st.Delete(id))
+	return a.profileErr("delete profile", st.Delete(id), l)
 }
 
 // DuplicateProfile saves a copy of profile id under a unique name.
-func (a *Profiles) DuplicateProfile(id string) (profile.Profile, error) {
+func (a *Profiles) DuplicateProfile(id, langCode string) (profile.Profile, error) {
+	l := parseLang(langCode)
 	st, err := a.profileStore()
 	if err != nil {
 		return profile.Profile{}, err
 	}
 	p, err := st.Duplicate(id, "")
-	return p, a.profileErr("duplicate profile", err)
+	return p, a.profileErr("duplicate profile", err, l)
 }
 
 // ImportProfile asks for a file with the native open dialog and imports it.
 // It returns nil when the user cancelled. (Wails binds at most one value and
 // an error, hence the pointer rather than an "ok" flag.)
-func (a *Profiles) ImportProfile() (*profile.Profile, error) {
+func (a *Profiles) ImportProfile(langCode string) (*profile.Profile, error) {
+	l := parseLang(langCode)
 	st, err := a.profileStore()
 	if err != nil {
 		return nil, err
@@ -165,21 +169,22 @@ func (a *Profiles) ImportProfile() (*profile.Profile, error) {
 	}
 	p, err := st.Import(path)
 	if err != nil {
-		return nil, a.profileErr("import profile", err)
+		return nil, a.profileErr("import profile", err, l)
 	}
 	return &p, nil
 }
 
 // ExportProfile asks where to save profile id (native save dialog) and
 // writes it there without its secret. It returns the path, "" if cancelled.
-func (a *Profiles) ExportProfile(id string) (string, error) {
+func (a *Profiles) ExportProfile(id, langCode string) (string, error) {
+	l := parseLang(langCode)
 	st, err := a.profileStore()
 	if err != nil {
 		return "", err
 	}
 	p, err := st.Get(id)
 	if err != nil {
-		return "", a.profileErr("export profile", err)
+		return "", a.profileErr("export profile", err, l)
 	}
 	if a.dialogs == nil {
 		return "", errNoWindow
@@ -191,7 +196,7 @@ func (a *Profiles) ExportProfile(id string) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	return path, a.profileErr("export profile", st.Export(id, path))
+	return path, a.profileErr("export profile", st.Export(id, path), l)
 }
 
 // safeFileName keeps letters, digits, spaces, dots, dashes and underscores of

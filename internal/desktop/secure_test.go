@@ -22,7 +22,7 @@ func secureSetup(t *testing.T) (*Services, *receiver.Receiver, TestRequest, stri
 	p.Target = profile.Target{Host: host, Port: port, TLS: profile.TLSStartTLS}
 	p.Envelope = profile.Envelope{From: "admin@fabrikam.test", To: []string{"user@contoso.test"}}
 	p.Auth = profile.Auth{Mechanism: "PLAIN", User: "relay@contoso.test"}
-	saved, err := a.Profiles.SaveProfile(p, keyringSecret)
+	saved, err := a.Profiles.SaveProfile(p, keyringSecret, "en")
 	if err != nil || saved.Warning != "" {
 		t.Fatalf("SaveProfile = %+v, %v", saved, err)
 	}
@@ -72,7 +72,7 @@ func TestStartTestTLSAndAuthFromKeyring(t *testing.T) {
 	for _, f := range []string{"text", "html", "json", "raw"} {
 		d := &recordingDialogs{dir: t.TempDir()}
 		a.Exports.dialogs = d
-		path, err := a.Exports.ExportResult("sec-1", f)
+		path, err := a.Exports.ExportResult("sec-1", f, "en")
 		if err != nil {
 			t.Fatal(err)
 		}

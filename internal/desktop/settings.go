@@ -223,15 +223,3 @@ func (a *Settings) restoreWindow() {
 		a.window.Restore(*s.Window)
 	}
 }
-
-// uiLang is the language errors returned to the frontend are written in: the
-// one saved in the settings, else the environment's.
-func (a *Settings) uiLang() lang.Lang {
-	s, err := a.loadSettings()
-	if err == nil {
-		if l, err := lang.Parse(s.Lang); err == nil {
-			return l
-		}
-	}
-	return lang.FromEnv()
-}

@@ -16,7 +16,6 @@ import (
 type TLS struct {
 	results *resultCache
 	dialogs Dialogs
-	lang    func() lang.Lang
 }
 
 var (
@@ -32,11 +31,11 @@ var (
 // PickCAFile asks for a PEM file of certificate authorities with the native
 // open dialog (the wizard's CA file field). It returns the path, or "" when
 // the user cancelled. The file is read and checked when the test starts.
-func (a *TLS) PickCAFile() (string, error) {
+func (a *TLS) PickCAFile(langCode string) (string, error) {
 	if a.dialogs == nil {
 		return "", errNoWindow
 	}
-	path, err := a.dialogs.OpenFile(txtPickCATitle.In(a.lang()), "*.pem;*.crt;*.cer")
+	path, err := a.dialogs.OpenFile(txtPickCATitle.In(parseLang(langCode)), "*.pem;*.crt;*.cer")
 	if err != nil {
 		return "", fmt.Errorf("open dialog: %w", err)
 	}
@@ -49,8 +48,8 @@ func (a *TLS) PickCAFile() (string, error) {
 // kept with the result (Result.PeerCertificates: the DER bytes never go to
 // the frontend). It returns the path, or "" when the user cancelled; errors
 // are in the UI language.
-func (a *TLS) SaveCertificate(id string, host int) (string, error) {
-	l := a.lang()
+func (a *TLS) SaveCertificate(id string, host int, langCode string) (string, error) {
+	l := parseLang(langCode)
 	rs := a.results.get(id)
 	if host < 0 || host >= len(rs) || rs[host] == nil || len(rs[host].PeerCertificates) == 0 {
 		return "", errors.New(txtNoCert.In(l))

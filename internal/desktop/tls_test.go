@@ -138,15 +138,15 @@ func (d *openDialogs) SaveFile(title, name, _ string) (string, error) {
 func TestPickCAFile(t *testing.T) {
 	a, _ := newTestApp(t)
 	a.TLS.dialogs = nil
-	if _, err := a.TLS.PickCAFile(); !errors.Is(err, errNoWindow) {
+	if _, err := a.TLS.PickCAFile("en"); !errors.Is(err, errNoWindow) {
 		t.Errorf("without a window: %v", err)
 	}
 	a.TLS.dialogs = &openDialogs{open: `C:\certs\root.pem`}
-	if p, err := a.TLS.PickCAFile(); err != nil || p != `C:\certs\root.pem` {
+	if p, err := a.TLS.PickCAFile("en"); err != nil || p != `C:\certs\root.pem` {
 		t.Errorf("PickCAFile = %q, %v", p, err)
 	}
 	a.TLS.dialogs = &openDialogs{}
-	if p, err := a.TLS.PickCAFile(); err != nil || p != "" {
+	if p, err := a.TLS.PickCAFile("en"); err != nil || p != "" {
 		t.Errorf("cancelled: %q, %v", p, err)
 	}
 	// The end-to-end hook answers without a dialog (there is no window).
@@ -168,7 +168,7 @@ func TestSaveCertificate(t *testing.T) {
 	}
 	d := &openDialogs{dir: t.TempDir()}
 	a.TLS.dialogs = d
-	path, err := a.TLS.SaveCertificate("cert-1", 0)
+	path, err := a.TLS.SaveCertificate("cert-1", 0, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestSaveCertificate(t *testing.T) {
 		id   string
 		host int
 	}{{"cert-2", 0}, {"cert-1", 1}, {"cert-1", -1}, {"unknown", 0}} {
-		if _, err := a.TLS.SaveCertificate(tc.id, tc.host); err == nil || !strings.Contains(err.Error(), "no certificate") {
+		if _, err := a.TLS.SaveCertificate(tc.id, tc.host, "en"); err == nil || !strings.Contains(err.Error(), "no certificate") {
 			t.Errorf("SaveCertificate(%s, %d) = %v", tc.id, tc.host, err)
 		}
 	}

@@ -65,8 +65,8 @@ export async function openApp(context, { resetPrefs = true, firstRun = false } =
 /** Deletes the profiles whose name starts with prefix (the tests' own, never the user's). */
 export async function deleteProfiles(page, prefix) {
   await page.evaluate(async (p) => {
-    const list = (await window.go.desktop.Profiles.ListProfiles()) ?? [];
-    for (const e of list) if (!e.damaged && e.name.startsWith(p)) await window.go.desktop.Profiles.DeleteProfile(e.id);
+    const list = (await window.go.desktop.Profiles.ListProfiles("en")) ?? [];
+    for (const e of list) if (!e.damaged && e.name.startsWith(p)) await window.go.desktop.Profiles.DeleteProfile(e.id, "en");
   }, prefix);
 }
 

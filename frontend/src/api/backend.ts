@@ -12,6 +12,7 @@ import { desktop, profile } from "../../wailsjs/go/models";
 import { ClipboardSetText, EventsOn } from "../../wailsjs/runtime/runtime";
 import { EventReceiverChanged, EventSessionEntries, EventSessionStep } from "./events.gen";
 import type { Entry, Step } from "./types";
+import { langStore } from "../i18n";
 
 export type Settings = desktop.UserSettings;
 export type MXResult = desktop.MXResult;
@@ -27,6 +28,13 @@ export function errorText(e: unknown): string {
   return String(e);
 }
 
+/**
+ * The UI language every text-rendering call passes to Go: the one the
+ * window shows, which settings.ts loads from and saves to Go's settings.
+ * Go never reads its settings file to guess it.
+ */
+const ui = (): string => langStore.get();
+
 export const backend = {
   version: (): Promise<string> => Info.Version(),
   defaultEHLO: (): Promise<string> => Info.DefaultEHLO(),
@@ -35,13 +43,13 @@ export const backend = {
   saveWindowState: (): Promise<void> => SettingsService.SaveWindowState(),
   lookupMX: (domain: string, dnsServer: string, lang: string): Promise<MXResult> =>
     MX.LookupMX(desktop.MXRequest.createFrom({ domain, dns_server: dnsServer, lang })),
-  listProfiles: (): Promise<ProfileEntry[]> => Profiles.ListProfiles(),
-  getProfile: (id: string): Promise<Profile> => Profiles.GetProfile(id),
-  saveProfile: (p: Profile, secret: string): Promise<desktop.SavedProfile> => Profiles.SaveProfile(p, secret),
-  deleteProfile: (id: string): Promise<void> => Profiles.DeleteProfile(id),
-  duplicateProfile: (id: string): Promise<Profile> => Profiles.DuplicateProfile(id),
-  importProfile: (): Promise<Profile | null> => Profiles.ImportProfile(),
-  exportProfile: (id: string): Promise<string> => Profiles.ExportProfile(id),
+  listProfiles: (): Promise<ProfileEntry[]> => Profiles.ListProfiles(ui()),
+  getProfile: (id: string): Promise<Profile> => Profiles.GetProfile(id, ui()),
+  saveProfile: (p: Profile, secret: string): Promise<desktop.SavedProfile> => Profiles.SaveProfile(p, secret, ui()),
+  deleteProfile: (id: string): Promise<void> => Profiles.DeleteProfile(id, ui()),
+  duplicateProfile: (id: string): Promise<Profile> => Profiles.DuplicateProfile(id, ui()),
+  importProfile: (): Promise<Profile | null> => Profiles.ImportProfile(ui()),
+  exportProfile: (id: string): Promise<string> => Profiles.ExportProfile(id, ui()),
   startTest: (id: string, req: object): Promise<desktop.RunResult> =>
     Sessions.StartTest(id, desktop.TestRequest.createFrom(req)),
   cancelTest: (id: string): Promise<void> => Sessions.CancelTest(id),
@@ -50,14 +58,14 @@ export const backend = {
   stopReceiver: (): Promise<void> => Receiver.StopReceiver(),
   receiverState: (): Promise<desktop.ReceiverStatus> => Receiver.ReceiverState(),
   startDemo: (lang: string): Promise<desktop.ReceiverStatus> => Receiver.StartDemo(lang),
-  exportResult: (sessionID: string, format: ExportFormat): Promise<string> => Exports.ExportResult(sessionID, format),
-  copyAsSwaks: (p: Profile): Promise<string> => Exports.CopyAsSwaks(p),
+  exportResult: (sessionID: string, format: ExportFormat): Promise<string> => Exports.ExportResult(sessionID, format, ui()),
+  copyAsSwaks: (p: Profile): Promise<string> => Exports.CopyAsSwaks(p, ui()),
   copyAsTelnet: (p: Profile, lang: string): Promise<string> => Exports.CopyAsTelnet(p, lang),
   copyText: (text: string): Promise<boolean> => ClipboardSetText(text),
   /** The native open dialog for the CA file; "" when cancelled. */
-  pickCAFile: (): Promise<string> => TLS.PickCAFile(),
+  pickCAFile: (): Promise<string> => TLS.PickCAFile(ui()),
   /** Saves the chain run host of session id presented as PEM; the path, or "" when cancelled. */
-  saveCertificate: (sessionID: string, host: number): Promise<string> => TLS.SaveCertificate(sessionID, host),
+  saveCertificate: (sessionID: string, host: number): Promise<string> => TLS.SaveCertificate(sessionID, host, ui()),
   /** Transcript batches of session id; returns the unsubscribe function. */
   onSessionEntries: (id: string, cb: (batch: Entry[]) => void): (() => void) => EventsOn(EventSessionEntries(id), cb),
   /** Step changes of session id; returns the unsubscribe function. */

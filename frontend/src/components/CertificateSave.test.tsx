@@ -51,7 +51,7 @@ describe("Save certificate…", () => {
     show({ sessionId: "s-1", hostIndex: 1 });
     fireEvent.click(screen.getByRole("button", { name: "Save the server's certificate chain as a PEM file" }));
     expect(await screen.findByText("Certificate chain saved to /home/admin/127.0.0.1.pem")).toBeInTheDocument();
-    expect(saveCertificate).toHaveBeenCalledWith("s-1", 1);
+    expect(saveCertificate).toHaveBeenCalledWith("s-1", 1, "en");
   });
 
   it("shows Go's explanation when saving fails, and nothing when the dialog was cancelled", async () => {

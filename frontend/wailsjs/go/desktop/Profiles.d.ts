@@ -3,16 +3,16 @@
 import {profile} from '../models';
 import {desktop} from '../models';
 
-export function DeleteProfile(arg1:string):Promise<void>;
+export function DeleteProfile(arg1:string,arg2:string):Promise<void>;
 
-export function DuplicateProfile(arg1:string):Promise<profile.Profile>;
+export function DuplicateProfile(arg1:string,arg2:string):Promise<profile.Profile>;
 
-export function ExportProfile(arg1:string):Promise<string>;
+export function ExportProfile(arg1:string,arg2:string):Promise<string>;
 
-export function GetProfile(arg1:string):Promise<profile.Profile>;
+export function GetProfile(arg1:string,arg2:string):Promise<profile.Profile>;
 
-export function ImportProfile():Promise<profile.Profile>;
+export function ImportProfile(arg1:string):Promise<profile.Profile>;
 
-export function ListProfiles():Promise<Array<desktop.ProfileEntry>>;
+export function ListProfiles(arg1:string):Promise<Array<desktop.ProfileEntry>>;
 
-export function SaveProfile(arg1:profile.Profile,arg2:string):Promise<desktop.SavedProfile>;
+export function SaveProfile(arg1:profile.Profile,arg2:string,arg3:string):Promise<desktop.SavedProfile>;
