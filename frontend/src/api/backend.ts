@@ -11,13 +11,13 @@ import * as TLS from "../../wailsjs/go/desktop/TLS";
 import { desktop, profile } from "../../wailsjs/go/models";
 import { ClipboardSetText, EventsOn } from "../../wailsjs/runtime/runtime";
 import { EventReceiverChanged, EventSessionEntries, EventSessionStep } from "./events.gen";
-import type { Entry, Step } from "./types";
+import type { Data, Entry, RunResult, StepEvent } from "./types";
 import { langStore } from "../i18n";
 
-export type Settings = desktop.UserSettings;
+export type Settings = Data<desktop.UserSettings>;
 export type MXResult = desktop.MXResult;
 export type ProfileEntry = desktop.ProfileEntry;
-export type Profile = profile.Profile;
+export type Profile = Data<profile.Profile>;
 export type ReceiverStatus = desktop.ReceiverStatus;
 /** The formats ExportResult writes (report.WriteAll picks the renderer from the extension). */
 export type ExportFormat = "text" | "html" | "json" | "raw";
@@ -45,12 +45,12 @@ export const backend = {
     MX.LookupMX(desktop.MXRequest.createFrom({ domain, dns_server: dnsServer, lang })),
   listProfiles: (): Promise<ProfileEntry[]> => Profiles.ListProfiles(ui()),
   getProfile: (id: string): Promise<Profile> => Profiles.GetProfile(id, ui()),
-  saveProfile: (p: Profile, secret: string): Promise<desktop.SavedProfile> => Profiles.SaveProfile(p, secret, ui()),
+  saveProfile: (p: Profile, secret: string): Promise<desktop.SavedProfile> => Profiles.SaveProfile(profile.Profile.createFrom(p), secret, ui()),
   deleteProfile: (id: string): Promise<void> => Profiles.DeleteProfile(id, ui()),
   duplicateProfile: (id: string): Promise<Profile> => Profiles.DuplicateProfile(id, ui()),
   importProfile: (): Promise<Profile | null> => Profiles.ImportProfile(ui()),
   exportProfile: (id: string): Promise<string> => Profiles.ExportProfile(id, ui()),
-  startTest: (id: string, req: object): Promise<desktop.RunResult> =>
+  startTest: (id: string, req: object): Promise<RunResult> =>
     Sessions.StartTest(id, desktop.TestRequest.createFrom(req)),
   cancelTest: (id: string): Promise<void> => Sessions.CancelTest(id),
   startReceiver: (req: Partial<desktop.ReceiverRequest>): Promise<desktop.ReceiverStatus> =>
@@ -59,8 +59,8 @@ export const backend = {
   receiverState: (): Promise<desktop.ReceiverStatus> => Receiver.ReceiverState(),
   startDemo: (lang: string): Promise<desktop.ReceiverStatus> => Receiver.StartDemo(lang),
   exportResult: (sessionID: string, format: ExportFormat): Promise<string> => Exports.ExportResult(sessionID, format, ui()),
-  copyAsSwaks: (p: Profile): Promise<string> => Exports.CopyAsSwaks(p, ui()),
-  copyAsTelnet: (p: Profile, lang: string): Promise<string> => Exports.CopyAsTelnet(p, lang),
+  copyAsSwaks: (p: Profile): Promise<string> => Exports.CopyAsSwaks(profile.Profile.createFrom(p), ui()),
+  copyAsTelnet: (p: Profile, lang: string): Promise<string> => Exports.CopyAsTelnet(profile.Profile.createFrom(p), lang),
   copyText: (text: string): Promise<boolean> => ClipboardSetText(text),
   /** The native open dialog for the CA file; "" when cancelled. */
   pickCAFile: (): Promise<string> => TLS.PickCAFile(ui()),
@@ -69,7 +69,7 @@ export const backend = {
   /** Transcript batches of session id; returns the unsubscribe function. */
   onSessionEntries: (id: string, cb: (batch: Entry[]) => void): (() => void) => EventsOn(EventSessionEntries(id), cb),
   /** Step changes of session id; returns the unsubscribe function. */
-  onSessionStep: (id: string, cb: (ev: { host: string; index: number; step: Step }) => void): (() => void) =>
+  onSessionStep: (id: string, cb: (ev: StepEvent) => void): (() => void) =>
     EventsOn(EventSessionStep(id), cb),
   /** The built-in receiver's connections or messages changed. */
   onReceiverChanged: (cb: () => void): (() => void) => EventsOn(EventReceiverChanged, cb),

@@ -17,7 +17,7 @@ const report: TLSReport = {
   verified: true,
   skip_verify: false,
   name_matches: true,
-  problem: null,
+  problem: undefined,
   chain: [
     {
       subject: "CN=127.0.0.1",

@@ -1,3 +1,4 @@
+import type { Profile } from "../api/backend";
 import { describe, expect, it, vi } from "vitest";
 
 vi.mock("../../wailsjs/runtime/runtime", () => ({}));
@@ -31,7 +32,7 @@ describe("advanced options", () => {
   });
 
   it("default to off and empty for an old profile without them", () => {
-    const p = formToProfile(emptyForm, {}, "old") as unknown as Record<string, unknown>;
+    const p: Partial<Profile> = formToProfile(emptyForm, {}, "old");
     delete p.timeouts;
     delete p.pipelining;
     const back = profileToForm(p as never);

@@ -60,7 +60,7 @@ export async function runTest(f: Form): Promise<RunResult | null> {
     backend.onSessionStep(id, (ev) => applyStep(id, ev)),
   ];
   try {
-    const r = (await backend.startTest(id, formToRequest(f, langStore.get(), formStore.get().profileId))) as unknown as RunResult;
+    const r: RunResult = await backend.startTest(id, formToRequest(f, langStore.get(), formStore.get().profileId));
     finishSession(id, r);
     return r;
   } catch (e) {
