@@ -53,11 +53,11 @@ export async function launch({ locale = "en-US", colorScheme = "light" } = {}) {
 export async function openApp(context, { resetPrefs = true, firstRun = false } = {}) {
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(APP_URL, { waitUntil: "domcontentloaded" });
-  await page.waitForFunction(() => typeof window.go?.main?.App?.Version === "function", null, { timeout: 30000 });
+  await page.waitForFunction(() => typeof window.go?.desktop?.Info?.Version === "function", null, { timeout: 30000 });
   if (resetPrefs) {
     await page.evaluate((first) => window.go.desktop.Settings.SaveSettings({ lang: "", theme: "", demo_offered: !first }), firstRun);
     await page.reload({ waitUntil: "domcontentloaded" });
-    await page.waitForFunction(() => typeof window.go?.main?.App?.Version === "function", null, { timeout: 30000 });
+    await page.waitForFunction(() => typeof window.go?.desktop?.Info?.Version === "function", null, { timeout: 30000 });
   }
   return page;
 }
