@@ -139,7 +139,12 @@ type lifetime struct {
 
 func (l *lifetime) set(ctx context.Context) { l.ctx.Store(&ctx) }
 
+// context is the window's context; a service built without one (a test of
+// that service alone) runs under context.Background.
 func (l *lifetime) context() context.Context {
+	if l == nil {
+		return context.Background()
+	}
 	if c := l.ctx.Load(); c != nil {
 		return *c
 	}

@@ -424,3 +424,33 @@ func TestSafeFileName(t *testing.T) {
 		}
 	}
 }
+
+// A service needs only what it is given: each one here is built alone,
+// without New and without a window.
+func TestServicesStandAlone(t *testing.T) {
+	info := &Info{hostname: func() (string, error) { return "pc01", nil }}
+	if got := info.DefaultEHLO(); got != "pc01" {
+		t.Errorf("DefaultEHLO = %q", got)
+	}
+	info.hostname = func() (string, error) { return "", errors.New("no name") }
+	if got := info.DefaultEHLO(); got != "localhost" {
+		t.Errorf("DefaultEHLO without a host name = %q", got)
+	}
+	if r := (&MX{}).LookupMX(MXRequest{Domain: "", Lang: "en"}); r.ErrorKind != "usage" {
+		t.Errorf("LookupMX alone = %+v", r)
+	}
+	st := &Settings{configDir: t.TempDir()}
+	if err := st.SaveSettings(UserSettings{Theme: "dark"}); err != nil || st.GetSettings().Theme != "dark" {
+		t.Errorf("Settings alone: %v, %+v", err, st.GetSettings())
+	}
+	if err := st.SaveWindowState(); !errors.Is(err, errNoWindow) {
+		t.Errorf("SaveWindowState without a window = %v", err)
+	}
+	tls := &TLS{results: &resultCache{}}
+	if _, err := tls.SaveCertificate("none", 0, "es"); err == nil || !strings.Contains(err.Error(), "No hay certificado") {
+		t.Errorf("SaveCertificate alone = %v", err)
+	}
+	if _, err := (&Profiles{}).ListProfiles("en"); !errors.Is(err, errNoConfigDir) {
+		t.Errorf("Profiles without a folder = %v", err)
+	}
+}

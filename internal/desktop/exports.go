@@ -79,7 +79,8 @@ var (
 )
 
 // Exports turn the result of a finished session into a report file, and
-// the wizard's form into a swaks command or a telnet script.
+// the wizard's form into a swaks command or a telnet script. Every method
+// takes langCode, the UI language its notes and errors are written in.
 type Exports struct {
 	results *resultCache
 	dialogs Dialogs
@@ -89,7 +90,7 @@ type Exports struct {
 // "json" or "raw") where the user picks in the native save dialog, proposing
 // smtpprobe-<host>-<yyyymmdd-hhmmss>.<ext>. The file is written atomically
 // by report.WriteAll from the Go copy of the result. It returns the path,
-// or "" when the user cancelled; errors are in the UI language.
+// or "" when the user cancelled; errors are in langCode, the UI language.
 func (a *Exports) ExportResult(id, format, langCode string) (string, error) {
 	l := parseLang(langCode)
 	f, ok := exportFormats[format]
@@ -170,7 +171,7 @@ func (a *Exports) CopyAsSwaks(p profile.Profile, langCode string) (string, error
 }
 
 // CopyAsTelnet returns the telnet script an admin types by hand for the
-// test described by p, with its notes in language uiLang ("en" or "es").
+// test described by p, with its notes in language langCode ("en" or "es").
 // Secrets are placeholders with instructions.
 func (a *Exports) CopyAsTelnet(p profile.Profile, langCode string) (string, error) {
 	l := parseLang(langCode)

@@ -39,6 +39,8 @@ func (a *Profiles) profileErr(op string, err error, l lang.Lang) error {
 }
 
 // Profiles are the saved profiles of the rail, their import and export.
+// Every method takes langCode, the UI language ("en" or "es") its errors
+// are written in: the frontend passes the one it shows.
 type Profiles struct {
 	store   *profile.Store
 	dialogs Dialogs

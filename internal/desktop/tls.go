@@ -12,7 +12,8 @@ import (
 )
 
 // TLS picks the CA file a test trusts and saves the certificates a server
-// presented.
+// presented. Both methods take langCode, the UI language of the dialog
+// title and the errors.
 type TLS struct {
 	results *resultCache
 	dialogs Dialogs
@@ -47,7 +48,7 @@ func (a *TLS) PickCAFile(langCode string) (string, error) {
 // where the user picks in the native save dialog. The chain is the Go copy
 // kept with the result (Result.PeerCertificates: the DER bytes never go to
 // the frontend). It returns the path, or "" when the user cancelled; errors
-// are in the UI language.
+// are in langCode, the UI language.
 func (a *TLS) SaveCertificate(id string, host int, langCode string) (string, error) {
 	l := parseLang(langCode)
 	rs := a.results.get(id)
