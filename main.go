@@ -4,16 +4,13 @@
 package main
 
 import (
-	"context"
 	"embed"
 	"log"
-	"sync/atomic"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/windows"
-	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"smtpprobe/backend/version"
 )
@@ -22,14 +19,8 @@ import (
 var assets embed.FS
 
 func main() {
-	// Events may be emitted from session goroutines while the window starts,
-	// so the Wails context is published atomically.
-	var wailsCtx atomic.Pointer[context.Context]
-	app := NewApp(func(event string, data ...any) {
-		if ctx := wailsCtx.Load(); ctx != nil {
-			runtime.EventsEmit(*ctx, event, data...)
-		}
-	})
+	app := newApp()
+	s := app.services
 
 	err := wails.Run(&options.App{
 		Title:     version.Name,
@@ -41,20 +32,14 @@ func main() {
 			Assets: assets,
 		},
 		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 250, A: 1},
-		OnStartup: func(ctx context.Context) {
-			wailsCtx.Store(&ctx)
-			app.startup(ctx)
-		},
+		OnStartup:        app.startup,
 		// The window's place is saved on close too: a move without a resize
 		// sends the frontend no event.
-		OnBeforeClose: func(context.Context) bool {
-			_ = app.SaveWindowState()
-			return false
-		},
+		OnBeforeClose: app.beforeClose,
 		// Stop the receiver and cancel running sessions, so no connection
 		// outlives the window.
 		OnShutdown: app.shutdown,
-		Bind:       []any{app},
+		Bind:       []any{s.Info, s.Settings, s.Profiles, s.MX, s.Sessions, s.Exports, s.TLS, s.Receiver},
 		Windows: &windows.Options{
 			WebviewIsTransparent: false,
 			WindowIsTranslucent:  false,

@@ -5,7 +5,7 @@
 //
 // The native save dialog cannot be clicked in a headless browser: the app
 // honours SMTPPROBE_E2E_SAVE_DIR (test-only, see SaveDirEnv in
-// app_window.go) and saves under the proposed name in that folder. The
+// internal/desktop/hooks.go) and saves under the proposed name in that folder. The
 // harness must export it to the app; without it this test is skipped.
 import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
@@ -92,7 +92,7 @@ test("required STARTTLS shows the certificate panel", async () => {
   const b = await launch({ locale: "en-US" });
   try {
     const page = await openApp(b.context);
-    const st = await page.evaluate(() => window.go.main.App.StartReceiver({ addr: "127.0.0.1:0", tls: true, lang: "en" }));
+    const st = await page.evaluate(() => window.go.desktop.Receiver.StartReceiver({ addr: "127.0.0.1:0", tls: true, lang: "en" }));
     try {
       await page.getByRole("radio", { name: "A server I type" }).check();
       await page.getByTestId("field-host").fill("127.0.0.1");
@@ -116,7 +116,7 @@ test("required STARTTLS shows the certificate panel", async () => {
       await panel.scrollIntoViewIfNeeded();
       await screenshot(page, "en-4-certificate");
     } finally {
-      await page.evaluate(() => window.go.main.App.StopReceiver());
+      await page.evaluate(() => window.go.desktop.Receiver.StopReceiver());
     }
   } finally {
     await b.close();

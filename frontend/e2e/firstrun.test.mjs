@@ -11,7 +11,7 @@ import { deleteProfiles, launch, openApp, screenshot } from "./lib/app.mjs";
 /** The settings and profiles live in the harness's throw-away folder: start from an empty one. */
 async function emptyProfileFolder(page) {
   await deleteProfiles(page, "");
-  const left = await page.evaluate(async () => (await window.go.main.App.ListProfiles()) ?? []);
+  const left = await page.evaluate(async () => (await window.go.desktop.Profiles.ListProfiles("en")) ?? []);
   assert.equal(left.length, 0, `profiles left: ${JSON.stringify(left.map((e) => e.name))}`);
 }
 
@@ -42,14 +42,14 @@ async function firstRun(lang, { locale, tryLabel, accepted }) {
     assert.equal(await page.getByTestId("demo-card").count(), 0, "no card after a reload");
 
     // Even with the offer reset, a saved profile keeps the card away.
-    await page.evaluate(() => window.go.main.App.SaveSettings({ lang: "", theme: "", demo_offered: false }));
+    await page.evaluate(() => window.go.desktop.Settings.SaveSettings({ lang: "", theme: "", demo_offered: false }));
     await page.reload({ waitUntil: "domcontentloaded" });
     await page.getByTestId("profiles-rail").getByText("Demo").first().waitFor();
     assert.equal(await page.getByTestId("demo-card").count(), 0, "no card while a profile exists");
   } finally {
     const page = b.context.pages()[0];
     if (page) {
-      await page.evaluate(() => window.go.main.App.StopReceiver()).catch(() => undefined);
+      await page.evaluate(() => window.go.desktop.Receiver.StopReceiver()).catch(() => undefined);
       await deleteProfiles(page, "Demo").catch(() => undefined);
     }
     await b.close();

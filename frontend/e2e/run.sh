@@ -83,9 +83,9 @@ rm -f "$display_file"
 # Settings and profiles go to a throw-away folder, never the user's own.
 SMTPPROBE_CONFIG_DIR=$(mktemp -d)
 # Exports land here instead of behind a native save dialog (test-only hook
-# in app_window.go).
+# in internal/desktop/hooks.go).
 SMTPPROBE_E2E_SAVE_DIR=$(mktemp -d)
-# Open dialogs answer with this file instead (app_tls.go): the test servers
+# Open dialogs answer with this file instead (internal/desktop/hooks.go): the test servers
 # write the certificate of their STARTTLS receiver there, the CA file the
 # wizard's "Browse…" picks.
 open_dir=$(mktemp -d)

@@ -14,7 +14,7 @@ after(async () => {
 
 test("the page loads and shows the version from the Go backend", async () => {
   const page = await openApp(browser.context);
-  const version = await page.evaluate(() => window.go.main.App.Version());
+  const version = await page.evaluate(() => window.go.desktop.Info.Version());
   assert.match(version, /^\d+\.\d+\.\d+/, "Version() returns a semantic version");
   const shown = page.getByTestId("app-version");
   await shown.waitFor({ state: "visible" });

@@ -53,11 +53,11 @@ export async function launch({ locale = "en-US", colorScheme = "light" } = {}) {
 export async function openApp(context, { resetPrefs = true, firstRun = false } = {}) {
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(APP_URL, { waitUntil: "domcontentloaded" });
-  await page.waitForFunction(() => typeof window.go?.main?.App?.Version === "function", null, { timeout: 30000 });
+  await page.waitForFunction(() => typeof window.go?.desktop?.Info?.Version === "function", null, { timeout: 30000 });
   if (resetPrefs) {
-    await page.evaluate((first) => window.go.main.App.SaveSettings({ lang: "", theme: "", demo_offered: !first }), firstRun);
+    await page.evaluate((first) => window.go.desktop.Settings.SaveSettings({ lang: "", theme: "", demo_offered: !first }), firstRun);
     await page.reload({ waitUntil: "domcontentloaded" });
-    await page.waitForFunction(() => typeof window.go?.main?.App?.Version === "function", null, { timeout: 30000 });
+    await page.waitForFunction(() => typeof window.go?.desktop?.Info?.Version === "function", null, { timeout: 30000 });
   }
   return page;
 }
@@ -65,8 +65,8 @@ export async function openApp(context, { resetPrefs = true, firstRun = false } =
 /** Deletes the profiles whose name starts with prefix (the tests' own, never the user's). */
 export async function deleteProfiles(page, prefix) {
   await page.evaluate(async (p) => {
-    const list = (await window.go.main.App.ListProfiles()) ?? [];
-    for (const e of list) if (!e.damaged && e.name.startsWith(p)) await window.go.main.App.DeleteProfile(e.id);
+    const list = (await window.go.desktop.Profiles.ListProfiles("en")) ?? [];
+    for (const e of list) if (!e.damaged && e.name.startsWith(p)) await window.go.desktop.Profiles.DeleteProfile(e.id, "en");
   }, prefix);
 }
 

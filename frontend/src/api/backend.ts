@@ -1,14 +1,24 @@
 // Typed access to the Go backend through the generated Wails bindings. Every
 // call the UI makes goes through here, so components never touch window.go.
-import * as App from "../../wailsjs/go/main/App";
-import { main, profile } from "../../wailsjs/go/models";
+import * as Exports from "../../wailsjs/go/desktop/Exports";
+import * as Info from "../../wailsjs/go/desktop/Info";
+import * as MX from "../../wailsjs/go/desktop/MX";
+import * as Profiles from "../../wailsjs/go/desktop/Profiles";
+import * as Receiver from "../../wailsjs/go/desktop/Receiver";
+import * as Sessions from "../../wailsjs/go/desktop/Sessions";
+import * as SettingsService from "../../wailsjs/go/desktop/Settings";
+import * as TLS from "../../wailsjs/go/desktop/TLS";
+import { desktop, profile } from "../../wailsjs/go/models";
 import { ClipboardSetText, EventsOn } from "../../wailsjs/runtime/runtime";
+import { EventReceiverChanged, EventSessionEntries, EventSessionStep } from "./events.gen";
+import type { Data, Entry, RunResult, StepEvent } from "./types";
+import { langStore } from "../i18n";
 
-export type Settings = main.Settings;
-export type MXResult = main.MXResult;
-export type ProfileEntry = main.ProfileEntry;
-export type Profile = profile.Profile;
-export type ReceiverStatus = main.ReceiverStatus;
+export type Settings = Data<desktop.UserSettings>;
+export type MXResult = desktop.MXResult;
+export type ProfileEntry = desktop.ProfileEntry;
+export type Profile = Data<profile.Profile>;
+export type ReceiverStatus = desktop.ReceiverStatus;
 /** The formats ExportResult writes (report.WriteAll picks the renderer from the extension). */
 export type ExportFormat = "text" | "html" | "json" | "raw";
 
@@ -18,36 +28,49 @@ export function errorText(e: unknown): string {
   return String(e);
 }
 
+/**
+ * The UI language every text-rendering call passes to Go: the one the
+ * window shows, which settings.ts loads from and saves to Go's settings.
+ * Go never reads its settings file to guess it.
+ */
+const ui = (): string => langStore.get();
+
 export const backend = {
-  version: (): Promise<string> => App.Version(),
-  defaultEHLO: (): Promise<string> => App.DefaultEHLO(),
-  getSettings: (): Promise<Settings> => App.GetSettings(),
-  saveSettings: (s: Partial<Settings>): Promise<void> => App.SaveSettings(main.Settings.createFrom(s)),
-  saveWindowState: (): Promise<void> => App.SaveWindowState(),
+  version: (): Promise<string> => Info.Version(),
+  defaultEHLO: (): Promise<string> => Info.DefaultEHLO(),
+  getSettings: (): Promise<Settings> => SettingsService.GetSettings(),
+  saveSettings: (s: Partial<Settings>): Promise<void> => SettingsService.SaveSettings(desktop.UserSettings.createFrom(s)),
+  saveWindowState: (): Promise<void> => SettingsService.SaveWindowState(),
   lookupMX: (domain: string, dnsServer: string, lang: string): Promise<MXResult> =>
-    App.LookupMX(main.MXRequest.createFrom({ domain, dns_server: dnsServer, lang })),
-  listProfiles: (): Promise<ProfileEntry[]> => App.ListProfiles(),
-  getProfile: (id: string): Promise<Profile> => App.GetProfile(id),
-  saveProfile: (p: Profile, secret: string): Promise<main.SavedProfile> => App.SaveProfile(p, secret),
-  deleteProfile: (id: string): Promise<void> => App.DeleteProfile(id),
-  duplicateProfile: (id: string): Promise<Profile> => App.DuplicateProfile(id),
-  importProfile: (): Promise<Profile | null> => App.ImportProfile(),
-  exportProfile: (id: string): Promise<string> => App.ExportProfile(id),
-  startTest: (id: string, req: object): Promise<main.RunResult> =>
-    App.StartTest(id, main.TestRequest.createFrom(req)),
-  cancelTest: (id: string): Promise<void> => App.CancelTest(id),
-  startReceiver: (req: Partial<main.ReceiverRequest>): Promise<main.ReceiverStatus> =>
-    App.StartReceiver(main.ReceiverRequest.createFrom(req)),
-  stopReceiver: (): Promise<void> => App.StopReceiver(),
-  receiverState: (): Promise<main.ReceiverStatus> => App.ReceiverState(),
-  startDemo: (lang: string): Promise<main.ReceiverStatus> => App.StartDemo(lang),
-  exportResult: (sessionID: string, format: ExportFormat): Promise<string> => App.ExportResult(sessionID, format),
-  copyAsSwaks: (p: Profile): Promise<string> => App.CopyAsSwaks(p),
-  copyAsTelnet: (p: Profile, lang: string): Promise<string> => App.CopyAsTelnet(p, lang),
+    MX.LookupMX(desktop.MXRequest.createFrom({ domain, dns_server: dnsServer, lang })),
+  listProfiles: (): Promise<ProfileEntry[]> => Profiles.ListProfiles(ui()),
+  getProfile: (id: string): Promise<Profile> => Profiles.GetProfile(id, ui()),
+  saveProfile: (p: Profile, secret: string): Promise<desktop.SavedProfile> => Profiles.SaveProfile(profile.Profile.createFrom(p), secret, ui()),
+  deleteProfile: (id: string): Promise<void> => Profiles.DeleteProfile(id, ui()),
+  duplicateProfile: (id: string): Promise<Profile> => Profiles.DuplicateProfile(id, ui()),
+  importProfile: (): Promise<Profile | null> => Profiles.ImportProfile(ui()),
+  exportProfile: (id: string): Promise<string> => Profiles.ExportProfile(id, ui()),
+  startTest: (id: string, req: object): Promise<RunResult> =>
+    Sessions.StartTest(id, desktop.TestRequest.createFrom(req)),
+  cancelTest: (id: string): Promise<void> => Sessions.CancelTest(id),
+  startReceiver: (req: Partial<desktop.ReceiverRequest>): Promise<desktop.ReceiverStatus> =>
+    Receiver.StartReceiver(desktop.ReceiverRequest.createFrom(req)),
+  stopReceiver: (): Promise<void> => Receiver.StopReceiver(),
+  receiverState: (): Promise<desktop.ReceiverStatus> => Receiver.ReceiverState(),
+  startDemo: (lang: string): Promise<desktop.ReceiverStatus> => Receiver.StartDemo(lang),
+  exportResult: (sessionID: string, format: ExportFormat): Promise<string> => Exports.ExportResult(sessionID, format, ui()),
+  copyAsSwaks: (p: Profile): Promise<string> => Exports.CopyAsSwaks(profile.Profile.createFrom(p), ui()),
+  copyAsTelnet: (p: Profile, lang: string): Promise<string> => Exports.CopyAsTelnet(profile.Profile.createFrom(p), lang),
   copyText: (text: string): Promise<boolean> => ClipboardSetText(text),
   /** The native open dialog for the CA file; "" when cancelled. */
-  pickCAFile: (): Promise<string> => App.PickCAFile(),
+  pickCAFile: (): Promise<string> => TLS.PickCAFile(ui()),
   /** Saves the chain run host of session id presented as PEM; the path, or "" when cancelled. */
-  saveCertificate: (sessionID: string, host: number): Promise<string> => App.SaveCertificate(sessionID, host),
-  on: (event: string, cb: (...data: unknown[]) => void): (() => void) => EventsOn(event, cb),
+  saveCertificate: (sessionID: string, host: number): Promise<string> => TLS.SaveCertificate(sessionID, host, ui()),
+  /** Transcript batches of session id; returns the unsubscribe function. */
+  onSessionEntries: (id: string, cb: (batch: Entry[]) => void): (() => void) => EventsOn(EventSessionEntries(id), cb),
+  /** Step changes of session id; returns the unsubscribe function. */
+  onSessionStep: (id: string, cb: (ev: StepEvent) => void): (() => void) =>
+    EventsOn(EventSessionStep(id), cb),
+  /** The built-in receiver's connections or messages changed. */
+  onReceiverChanged: (cb: () => void): (() => void) => EventsOn(EventReceiverChanged, cb),
 };

@@ -1,132 +1,53 @@
-// Plain shapes of what the Go backend sends. The generated wailsjs classes
-// cover bound method arguments; events carry JSON the generator cannot see,
-// so their shapes are declared here (they mirror backend/session's Result
-// JSON and app_session.go's DTOs).
+// What the frontend needs beyond the models Wails generates from Go
+// (wailsjs/go/models.ts): every type Go sends is one of those models; this
+// file only strips their conversion helpers and names them.
+import type { desktop, diagnose, lang, tlsreport } from "../../wailsjs/go/models";
 
+/**
+ * The data of a generated model: its fields, without the convertValues
+ * helper the classes carry, so a plain object (an event payload, a test
+ * fixture) is one.
+ */
+export type Data<T> = T extends (infer U)[]
+  ? Data<U>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Data<T[K]> }
+    : T;
+
+export type Entry = Data<desktop.EntryDTO>;
+export type Step = Data<desktop.StepDTO>;
+export type HostRun = Data<desktop.HostRun>;
+export type RunResult = Data<desktop.RunResult>;
+export type Evaluation = Data<diagnose.Evaluation>;
+export type Headline = Data<diagnose.Headline>;
+export type Text2 = Data<lang.Text>;
+export type TLSReport = Data<tlsreport.Report>;
+export type TLSCert = Data<tlsreport.Cert>;
+
+/** Transcript directions (backend/transcript.Dir: client, server, info). */
 export type Dir = "C" | "S" | "I";
-
-/** One transcript line as streamed in session:<id>:entries batches. */
-export interface Entry {
-  seq: number;
-  elapsed_ms: number;
-  dir: Dir;
-  text: string;
-  tls: boolean;
-  /** Which MX host the line belongs to in "every MX" runs ("" otherwise). */
-  host?: string;
-}
-
-export interface Reply {
-  code: number;
-  enhanced?: string;
-  lines: string[];
-}
-
+/** Step states (backend/session.StepStatus). */
 export type StepStatus = "running" | "ok" | "warning" | "failed" | "skipped";
 
-/** Both languages of one text, as backend/lang.Text encodes it. */
-export interface Text2 {
-  en: string;
-  es: string;
-}
-
-/** A reply explained, in both languages (backend/diagnose.Evaluation). */
-export interface Evaluation {
-  class: string;
-  code?: number;
-  enhanced?: string;
-  failure?: string;
-  detail?: string;
-  severity: "ok" | "info" | "warning" | "error";
-  summary: Text2;
-  code_meaning: Text2;
-  enhanced_meaning: Text2;
-  causes: Text2[] | null;
-  actions: Text2[] | null;
-  references: string[] | null;
-}
-
-export interface Step {
-  name: string;
-  command?: string;
-  recipient?: string;
-  reply?: Reply | null;
-  status: StepStatus;
-  duration_ms: number;
-  started?: string;
-  /** Start offset from the session start, in milliseconds (for the waterfall). */
-  offset_ms?: number;
-  error?: string;
-  error_text?: Text2 | null;
-  failure?: string;
-  evaluation?: Evaluation | null;
-  host?: string;
-}
-
-export interface Headline {
-  verdict: string;
-  severity: "ok" | "info" | "warning" | "error";
-  title: Text2;
-  cause: Text2;
-  actions: Text2[] | null;
-  accepted: string[] | null;
-  rejected: string[] | null;
-  exit_code: number;
-}
-
-/** One certificate of the chain the server sent (tlsreport.Cert); every string is escaped in Go. */
-export interface TLSCert {
-  subject: string;
-  issuer: string;
-  sans: string[] | null;
-  not_before: string;
-  not_after: string;
-  days_to_expiry: number;
-  sha256: string;
-  key_type: string;
-  key_bits: number;
-  is_ca: boolean;
-}
-
-/** What the TLS handshake showed (tlsreport.Report). */
-export interface TLSReport {
-  version: string;
-  cipher_suite: string;
-  server_name: string;
-  verified: boolean;
-  skip_verify: boolean;
-  name_matches: boolean;
-  /** The failure in both languages, null when there was none. */
-  problem: ({ kind: string; detail?: string } & Text2) | null;
-  chain: TLSCert[] | null;
-}
-
-export interface HostRun {
+/**
+ * The payload of EventSessionStep (desktop.StepEvent). Wails generates
+ * models only for types a bound method takes or returns, and no method
+ * returns this one.
+ */
+export interface StepEvent {
   host: string;
-  ip: string;
-  port: number;
-  mx_preference?: number;
-  ok: boolean;
-  exit_code: number;
-  steps: Step[];
-  verdict: Headline;
-  warnings: string[] | null;
-  extensions: string[] | null;
-  error?: string;
-  tls?: TLSReport | null;
+  index: number;
+  step: Step;
 }
 
-/** The authoritative outcome StartTest returns. */
-export interface RunResult {
-  id: string;
-  ok: boolean;
-  exit_code: number;
-  canceled: boolean;
-  runs: HostRun[];
-  transcript: Entry[];
-  /** Input rejected before anything was sent: field → message. */
-  field_errors?: Record<string, string> | null;
-  error?: string;
-  /** The raw session result(s) as JSON, for "export JSON". */
-  json: string;
+/** The direction of a transcript line; anything unknown shows as a note. */
+export function asDir(d: string): Dir {
+  return d === "C" || d === "S" ? d : "I";
+}
+
+const stepStatuses: readonly string[] = ["running", "ok", "warning", "failed", "skipped"];
+
+/** The status of a step; anything unknown shows as still running. */
+export function asStepStatus(s: string): StepStatus {
+  return stepStatuses.includes(s) ? (s as StepStatus) : "running";
 }

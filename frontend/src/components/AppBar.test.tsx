@@ -2,7 +2,7 @@ import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { act, render, screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
-vi.mock("../../wailsjs/go/main/App", () => ({ Version: vi.fn(() => Promise.resolve("9.8.7")) }));
+vi.mock("../../wailsjs/go/desktop/Info", () => ({ Version: vi.fn(() => Promise.resolve("9.8.7")) }));
 
 import { setLang } from "../i18n";
 import { AppBar } from "./AppBar";

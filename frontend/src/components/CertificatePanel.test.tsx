@@ -2,7 +2,6 @@ import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { render, screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
-vi.mock("../../wailsjs/go/main/App", () => ({}));
 vi.mock("../../wailsjs/runtime/runtime", () => ({}));
 
 import type { TLSReport } from "../api/types";
@@ -61,7 +60,7 @@ describe("CertificatePanel", () => {
     const leaf = { ...report.chain![0]!, days_to_expiry: -3 };
     render(
       <FluentProvider theme={webLightTheme}>
-        <CertificatePanel report={{ ...report, verified: true, problem: null, skip_verify: false, chain: [leaf] }} host="mx1.contoso.test" />
+        <CertificatePanel report={{ ...report, verified: true, problem: undefined, skip_verify: false, chain: [leaf] }} host="mx1.contoso.test" />
       </FluentProvider>,
     );
     expect(screen.getByTestId("cert-verified")).toHaveTextContent("Trusted");

@@ -3,7 +3,7 @@ import { fireEvent, render, screen } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const saveCertificate = vi.fn();
-vi.mock("../../wailsjs/go/main/App", () => ({ SaveCertificate: (...a: unknown[]) => saveCertificate(...a) }));
+vi.mock("../../wailsjs/go/desktop/TLS", () => ({ SaveCertificate: (...a: unknown[]) => saveCertificate(...a) }));
 vi.mock("../../wailsjs/runtime/runtime", () => ({}));
 
 import type { TLSReport } from "../api/types";
@@ -17,7 +17,7 @@ const report: TLSReport = {
   verified: true,
   skip_verify: false,
   name_matches: true,
-  problem: null,
+  problem: undefined,
   chain: [
     {
       subject: "CN=127.0.0.1",
@@ -51,7 +51,7 @@ describe("Save certificate…", () => {
     show({ sessionId: "s-1", hostIndex: 1 });
     fireEvent.click(screen.getByRole("button", { name: "Save the server's certificate chain as a PEM file" }));
     expect(await screen.findByText("Certificate chain saved to /home/admin/127.0.0.1.pem")).toBeInTheDocument();
-    expect(saveCertificate).toHaveBeenCalledWith("s-1", 1);
+    expect(saveCertificate).toHaveBeenCalledWith("s-1", 1, "en");
   });
 
   it("shows Go's explanation when saving fails, and nothing when the dialog was cancelled", async () => {

@@ -2,7 +2,6 @@ import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { act, render, screen, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
-vi.mock("../../wailsjs/go/main/App", () => ({}));
 vi.mock("../../wailsjs/runtime/runtime", () => ({}));
 
 import type { HostRun, RunResult, Step } from "../api/types";
@@ -10,7 +9,7 @@ import { setLang } from "../i18n";
 import { applyStep, beginSession, finishSession, sessionStore } from "../stores/session";
 import { RunStep, hostTitle } from "./RunStep";
 
-const step = (name: string, status: Step["status"]): Step => ({ name, status, duration_ms: status === "running" ? 0 : 2, offset_ms: 0 });
+const step = (name: string, status: Step["status"]): Step => ({ id: 0, name, status, duration_ms: status === "running" ? 0 : 2, offset_ms: 0, started: "" });
 
 const run = (host: string, ip: string): HostRun => ({
   host,
@@ -22,6 +21,7 @@ const run = (host: string, ip: string): HostRun => ({
   verdict: {
     verdict: "accepted",
     severity: "ok",
+    class: "success",
     title: { en: "Recipients accepted", es: "Destinatarios aceptados" },
     cause: { en: "", es: "" },
     actions: [],

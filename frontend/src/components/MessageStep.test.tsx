@@ -2,7 +2,6 @@ import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { fireEvent, render, screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
-vi.mock("../../wailsjs/go/main/App", () => ({}));
 vi.mock("../../wailsjs/runtime/runtime", () => ({}));
 
 import { setLang } from "../i18n";

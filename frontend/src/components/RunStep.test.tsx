@@ -2,7 +2,6 @@ import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { act, render, screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
-vi.mock("../../wailsjs/go/main/App", () => ({}));
 vi.mock("../../wailsjs/runtime/runtime", () => ({}));
 
 import type { RunResult } from "../api/types";
@@ -32,6 +31,7 @@ const result: RunResult = {
       verdict: {
         verdict: "recipient_unknown",
         severity: "error",
+        class: "permanent",
         title: t2("Recipient rejected", "Destinatario rechazado"),
         cause: t2("The mailbox does not exist.", "El buzón no existe."),
         actions: [t2("Check the spelling.", "Compruebe cómo se escribe.")],
@@ -40,8 +40,10 @@ const result: RunResult = {
         exit_code: 1,
       },
       steps: [
-        { name: "connect", status: "ok", duration_ms: 3, offset_ms: 0 },
+        { id: 1, name: "connect", status: "ok", duration_ms: 3, offset_ms: 0, started: "" },
         {
+          id: 2,
+          started: "",
           name: "rcpt",
           recipient: "nobody@contoso.com",
           command: "RCPT TO:<nobody@contoso.com>",
@@ -51,6 +53,8 @@ const result: RunResult = {
           reply: { code: 550, enhanced: "5.1.1", lines: ["5.1.1 User unknown"] },
           evaluation: {
             class: "permanent",
+            rule: "",
+            verdict: "",
             severity: "error",
             summary: t2("Recipient does not exist", "El destinatario no existe"),
             code_meaning: t2("Mailbox unavailable", "Buzón no disponible"),

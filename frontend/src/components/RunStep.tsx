@@ -25,7 +25,7 @@ import {
   SubtractCircleRegular,
   WarningFilled,
 } from "@fluentui/react-icons";
-import type { StepStatus, Text2 } from "../api/types";
+import { asStepStatus, type StepStatus, type Text2 } from "../api/types";
 import { langStore, useT, type Lang, type MessageKey } from "../i18n";
 import { useStore } from "../stores/createStore";
 import { sessionStore, type StepRow } from "../stores/session";
@@ -163,7 +163,7 @@ function HostGrid({ hosts, steps, runs }: { hosts: string[]; steps: Record<strin
                   {worst && (
                     <Tooltip content={worst.reply ? `${worst.reply.code} ${worst.reply.lines?.[0] ?? ""}` : worst.error ?? ""} relationship="description">
                       <span style={{ display: "inline-flex", alignItems: "center", gap: 4, whiteSpace: "nowrap" }}>
-                        <StatusIcon status={worst.status} /> {worst.reply?.code ?? ""}
+                        <StatusIcon status={asStepStatus(worst.status)} /> {worst.reply?.code ?? ""}
                       </span>
                     </Tooltip>
                   )}
@@ -242,7 +242,7 @@ export function RunStep() {
                 <AccordionItem key={i} value={i} data-testid={`step-${st.name}`} data-status={st.status}>
                   <AccordionHeader expandIconPosition="end">
                     <span className={s.stepHead}>
-                      <StatusIcon status={st.status} />
+                      <StatusIcon status={asStepStatus(st.status)} />
                       <span className={s.name} title={stepLabel(t, st)}>
                         {stepLabel(t, st)}
                       </span>

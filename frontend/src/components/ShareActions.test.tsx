@@ -8,7 +8,7 @@ const app = vi.hoisted(() => ({
   CopyAsTelnet: vi.fn(),
 }));
 const runtime = vi.hoisted(() => ({ ClipboardSetText: vi.fn(), EventsOn: vi.fn() }));
-vi.mock("../../wailsjs/go/main/App", () => app);
+vi.mock("../../wailsjs/go/desktop/Exports", () => app);
 vi.mock("../../wailsjs/runtime/runtime", () => runtime);
 
 import { setLang } from "../i18n";
@@ -84,10 +84,12 @@ describe("ShareActions", () => {
   });
 
   it.each(["text", "html", "json", "raw"])("exports %s by session id, not by content", async (format) => {
+    setLang("en");
     app.ExportResult.mockResolvedValue(`/tmp/out/smtpprobe-mx-20260101-120000.${format}`);
     show("sess-1");
     await pick("export-menu", `export-${format}`);
-    expect(app.ExportResult).toHaveBeenCalledWith("sess-1", format);
+    // The UI language goes with the call: Go writes its errors in it.
+    expect(app.ExportResult).toHaveBeenCalledWith("sess-1", format, "en");
     expect(await screen.findByText(`Saved to /tmp/out/smtpprobe-mx-20260101-120000.${format}.`)).toBeInTheDocument();
   });
 

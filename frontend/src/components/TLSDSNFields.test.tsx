@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const pickCAFile = vi.fn();
-vi.mock("../../wailsjs/go/main/App", () => ({ PickCAFile: () => pickCAFile() }));
+vi.mock("../../wailsjs/go/desktop/TLS", () => ({ PickCAFile: () => pickCAFile() }));
 vi.mock("../../wailsjs/runtime/runtime", () => ({}));
 
 import { setLang } from "../i18n";

@@ -3,7 +3,6 @@ import { act, fireEvent, render, screen } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const clipboard = vi.hoisted(() => vi.fn<(text: string) => Promise<boolean>>(() => Promise.resolve(true)));
-vi.mock("../../wailsjs/go/main/App", () => ({}));
 vi.mock("../../wailsjs/runtime/runtime", () => ({ ClipboardSetText: clipboard, EventsOn: vi.fn() }));
 
 import type { Entry } from "../api/types";

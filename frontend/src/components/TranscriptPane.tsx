@@ -2,7 +2,7 @@ import { Button, Input, Switch, Text, Tooltip, makeStyles, mergeClasses, tokens 
 import { CopyRegular, SearchRegular } from "@fluentui/react-icons";
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { backend } from "../api/backend";
-import type { Dir, Entry } from "../api/types";
+import { asDir, type Dir, type Entry } from "../api/types";
 import { useT } from "../i18n";
 import { useStore } from "../stores/createStore";
 import { sessionStore, transcriptLines, transcriptStore } from "../stores/session";
@@ -184,14 +184,15 @@ interface RowProps {
 
 /** One line; memoised, so rows that stay in view are not rendered again. */
 const Row = memo(function Row({ e, mark, cls, labels }: RowProps) {
-  const className = mark === "" ? cls.row[e.dir] : cls[mark][e.dir];
+  const dir = asDir(e.dir);
+  const className = mark === "" ? cls.row[dir] : cls[mark][dir];
   return (
     <div role="listitem" data-dir={e.dir} className={className}>
       <span className={cls.time}>{formatElapsed(e.elapsed_ms)}</span>
       <span className={cls.lock} role={e.tls ? "img" : undefined} aria-label={e.tls ? labels.tls : undefined}>
         {e.tls ? LOCK : null}
       </span>
-      <span className={cls.dir} aria-label={labels[e.dir]}>
+      <span className={cls.dir} aria-label={labels[dir]}>
         {e.dir === "I" ? "*" : e.dir}
       </span>
       <span className={cls.text}>{e.text}</span>

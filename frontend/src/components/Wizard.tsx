@@ -256,7 +256,7 @@ const STEP_FIELDS: string[][] = [
   ["subject", "body", "headers", "stopAfter"],
 ];
 
-/** The wizard step of a field Go refused (field names as app_session.go's wizardField gives them); -1 when unknown. */
+/** The wizard step of a field Go refused (field names as internal/desktop/sessions.go's wizardField gives them); -1 when unknown. */
 export function fieldStep(field: string): number {
   if (field.startsWith("timeout") || field.startsWith("header")) return 2;
   return STEP_FIELDS.findIndex((fs) => fs.includes(field));

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
 
-vi.mock("../../wailsjs/go/main/App", () => ({}));
 vi.mock("../../wailsjs/runtime/runtime", () => ({}));
 
 import { fieldStep } from "./Wizard";

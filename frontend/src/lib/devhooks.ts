@@ -38,7 +38,7 @@ export function installDevHooks(): void {
       sessionStore.set({ ...sessionStore.get(), status: "done" });
     },
     /**
-     * Starts a running session that listens to `session:<id>:entries` the
+     * Starts a running session that listens to EventSessionEntries the
      * way runTest does (Wails EventsOn → appendEntries), so a test can stream
      * batches with window.runtime.EventsEmit. Returns the session id.
      */
@@ -46,7 +46,7 @@ export function installDevHooks(): void {
       off?.();
       const id = "stream-" + Date.now();
       beginSession(id);
-      off = backend.on(`session:${id}:entries`, (batch) => appendEntries(id, batch as Entry[]));
+      off = backend.onSessionEntries(id, (batch) => appendEntries(id, batch));
       return id;
     },
     /** Stops listening and marks the streamed session as done. */

@@ -13,7 +13,7 @@ export async function loadSettings(): Promise<Settings> {
   try {
     st = await backend.getSettings();
   } catch {
-    st = { lang: "", theme: "", demo_offered: false } as unknown as Settings;
+    st = { lang: "", theme: "", demo_offered: false };
   }
   saved = st;
   if ((st.lang === "en" || st.lang === "es") && !localStorage.getItem("smtpprobe.lang")) setLang(st.lang as Lang);
@@ -22,7 +22,7 @@ export async function loadSettings(): Promise<Settings> {
     const lang = localStorage.getItem("smtpprobe.lang") ?? "";
     const theme = localStorage.getItem("smtpprobe.theme") ?? "";
     if (!saved || (saved.lang === lang && saved.theme === theme)) return;
-    saved = { ...saved, lang, theme } as Settings;
+    saved = { ...saved, lang, theme };
     void backend.saveSettings({ lang, theme, demo_offered: saved.demo_offered }).catch(() => undefined);
   };
   langStore.subscribe(persist);

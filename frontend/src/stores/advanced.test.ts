@@ -1,6 +1,6 @@
+import type { Profile } from "../api/backend";
 import { describe, expect, it, vi } from "vitest";
 
-vi.mock("../../wailsjs/go/main/App", () => ({}));
 vi.mock("../../wailsjs/runtime/runtime", () => ({}));
 
 import { emptyForm, formToProfile, profileToForm, validateStep, type Form } from "./form";
@@ -32,7 +32,7 @@ describe("advanced options", () => {
   });
 
   it("default to off and empty for an old profile without them", () => {
-    const p = formToProfile(emptyForm, {}, "old") as unknown as Record<string, unknown>;
+    const p: Partial<Profile> = formToProfile(emptyForm, {}, "old");
     delete p.timeouts;
     delete p.pipelining;
     const back = profileToForm(p as never);

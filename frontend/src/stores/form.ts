@@ -250,7 +250,7 @@ export function formToProfile(f: Form, base: Partial<Profile>, name: string): Pr
     timeouts: timeoutsToGo(f.timeouts),
     pipelining: f.pipelining,
     chunking: f.chunking,
-  } as unknown as Profile;
+  };
 }
 
 /** A saved profile back into the form. */

@@ -18,5 +18,5 @@ let subscribed = false;
 export function watchReceiver(): void {
   if (subscribed) return;
   subscribed = true;
-  backend.on("receiver:changed", () => void refreshReceiver());
+  backend.onReceiverChanged(() => void refreshReceiver());
 }

@@ -1,7 +1,7 @@
 // Starting and cancelling a test: subscribe to the session's events first,
 // then call StartTest; the result it returns is authoritative.
 import { backend, errorText } from "../api/backend";
-import type { Entry, RunResult, Step } from "../api/types";
+import type { RunResult } from "../api/types";
 import { langStore } from "../i18n";
 import { splitRecipients } from "../lib/validation";
 import { appendEntries, applyStep, beginSession, failSession, finishSession, sessionStore } from "./session";
@@ -56,11 +56,11 @@ export async function runTest(f: Form): Promise<RunResult | null> {
   const id = newID();
   beginSession(id);
   const offs = [
-    backend.on(`session:${id}:entries`, (batch) => appendEntries(id, batch as Entry[])),
-    backend.on(`session:${id}:step`, (ev) => applyStep(id, ev as { host: string; index: number; step: Step })),
+    backend.onSessionEntries(id, (batch) => appendEntries(id, batch)),
+    backend.onSessionStep(id, (ev) => applyStep(id, ev)),
   ];
   try {
-    const r = (await backend.startTest(id, formToRequest(f, langStore.get(), formStore.get().profileId))) as unknown as RunResult;
+    const r: RunResult = await backend.startTest(id, formToRequest(f, langStore.get(), formStore.get().profileId));
     finishSession(id, r);
     return r;
   } catch (e) {

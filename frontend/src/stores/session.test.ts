@@ -3,7 +3,7 @@ import type { Entry, RunResult, Step } from "../api/types";
 import { appendEntries, applyStep, beginSession, clearSession, finishSession, sessionStore, transcriptLines, transcriptStore } from "./session";
 
 const entry = (seq: number, text = `line ${seq}`): Entry => ({ seq, elapsed_ms: seq, dir: "S", text, tls: false });
-const step = (name: string, status: Step["status"]): Step => ({ name, status, duration_ms: 1 });
+const step = (name: string, status: Step["status"]): Step => ({ id: 0, name, status, duration_ms: 1, offset_ms: 0, started: "" });
 
 describe("session store", () => {
   beforeEach(() => beginSession("s1"));
@@ -101,7 +101,7 @@ describe("session store", () => {
           ok: true,
           exit_code: 0,
           steps: [step("connect", "ok"), step("quit", "ok")],
-          verdict: { verdict: "accepted", severity: "ok", title: { en: "Accepted", es: "Aceptado" }, cause: { en: "", es: "" }, actions: [], accepted: [], rejected: [], exit_code: 0 },
+          verdict: { verdict: "accepted", severity: "ok", class: "success", title: { en: "Accepted", es: "Aceptado" }, cause: { en: "", es: "" }, actions: [], accepted: [], rejected: [], exit_code: 0 },
           warnings: [],
           extensions: [],
         },

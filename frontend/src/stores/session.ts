@@ -1,6 +1,6 @@
 // The running (or last) test session: its steps as they stream in, the
 // transcript lines and, at the end, the authoritative result from Go.
-import type { Entry, RunResult, Step } from "../api/types";
+import type { Entry, RunResult, Step, StepEvent } from "../api/types";
 import { createStore } from "./createStore";
 
 export type SessionStatus = "idle" | "running" | "done" | "canceled" | "error";
@@ -87,14 +87,14 @@ export function appendEntries(id: string, batch: Entry[]): void {
 }
 
 /** Applies a step change event: an update of a known step or a new one. */
-export function applyStep(id: string, ev: { host: string; index: number; step: Step }): void {
+export function applyStep(id: string, ev: StepEvent): void {
   const s = sessionStore.get();
   if (s.id !== id) return;
   const host = ev.host ?? "";
   const list = [...(s.steps[host] ?? [])];
   // An event lost on the way (the final result fills the gap) must not
   // leave a hole that the timeline would trip over.
-  while (list.length < ev.index) list.push({ name: "", status: "running", duration_ms: 0, host });
+  while (list.length < ev.index) list.push({ id: -1, name: "", status: "running", duration_ms: 0, offset_ms: 0, started: "", host });
   list[ev.index] = { ...ev.step, host };
   let hosts = s.hosts.includes(host) ? s.hosts : [...s.hosts, host];
   let steps = { ...s.steps, [host]: list };

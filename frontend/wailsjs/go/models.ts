@@ -1,138 +1,4 @@
-export namespace diagnose {
-	
-	export class Evaluation {
-	    step?: string;
-	    class: string;
-	    code?: number;
-	    enhanced?: string;
-	    failure?: string;
-	    detail?: string;
-	    severity: string;
-	    summary: lang.Text;
-	    code_meaning: lang.Text;
-	    enhanced_meaning: lang.Text;
-	    causes: lang.Text[];
-	    actions: lang.Text[];
-	    references: string[];
-	    rule: string;
-	    verdict: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Evaluation(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.step = source["step"];
-	        this.class = source["class"];
-	        this.code = source["code"];
-	        this.enhanced = source["enhanced"];
-	        this.failure = source["failure"];
-	        this.detail = source["detail"];
-	        this.severity = source["severity"];
-	        this.summary = this.convertValues(source["summary"], lang.Text);
-	        this.code_meaning = this.convertValues(source["code_meaning"], lang.Text);
-	        this.enhanced_meaning = this.convertValues(source["enhanced_meaning"], lang.Text);
-	        this.causes = this.convertValues(source["causes"], lang.Text);
-	        this.actions = this.convertValues(source["actions"], lang.Text);
-	        this.references = source["references"];
-	        this.rule = source["rule"];
-	        this.verdict = source["verdict"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class Headline {
-	    verdict: string;
-	    severity: string;
-	    class: string;
-	    step?: string;
-	    recipient?: string;
-	    title: lang.Text;
-	    cause: lang.Text;
-	    actions: lang.Text[];
-	    accepted: string[];
-	    rejected: string[];
-	    exit_code: number;
-	    evaluation?: Evaluation;
-	
-	    static createFrom(source: any = {}) {
-	        return new Headline(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.verdict = source["verdict"];
-	        this.severity = source["severity"];
-	        this.class = source["class"];
-	        this.step = source["step"];
-	        this.recipient = source["recipient"];
-	        this.title = this.convertValues(source["title"], lang.Text);
-	        this.cause = this.convertValues(source["cause"], lang.Text);
-	        this.actions = this.convertValues(source["actions"], lang.Text);
-	        this.accepted = source["accepted"];
-	        this.rejected = source["rejected"];
-	        this.exit_code = source["exit_code"];
-	        this.evaluation = this.convertValues(source["evaluation"], Evaluation);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-
-}
-
-export namespace lang {
-	
-	export class Text {
-	    en: string;
-	    es: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Text(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.en = source["en"];
-	        this.es = source["es"];
-	    }
-	}
-
-}
-
-export namespace main {
+export namespace desktop {
 	
 	export class EntryDTO {
 	    seq: number;
@@ -605,62 +471,6 @@ export namespace main {
 		    return a;
 		}
 	}
-	export class WindowState {
-	    width: number;
-	    height: number;
-	    x: number;
-	    y: number;
-	    maximised?: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new WindowState(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.width = source["width"];
-	        this.height = source["height"];
-	        this.x = source["x"];
-	        this.y = source["y"];
-	        this.maximised = source["maximised"];
-	    }
-	}
-	export class Settings {
-	    lang: string;
-	    theme: string;
-	    window?: WindowState;
-	    demo_offered: boolean;
-	
-	    static createFrom(source: any = {}) {
-	        return new Settings(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.lang = source["lang"];
-	        this.theme = source["theme"];
-	        this.window = this.convertValues(source["window"], WindowState);
-	        this.demo_offered = source["demo_offered"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	
 	export class TestRequest {
 	    lang: string;
@@ -749,6 +559,196 @@ export namespace main {
 		    }
 		    return a;
 		}
+	}
+	export class WindowState {
+	    width: number;
+	    height: number;
+	    x: number;
+	    y: number;
+	    maximised?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new WindowState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.width = source["width"];
+	        this.height = source["height"];
+	        this.x = source["x"];
+	        this.y = source["y"];
+	        this.maximised = source["maximised"];
+	    }
+	}
+	export class UserSettings {
+	    lang: string;
+	    theme: string;
+	    window?: WindowState;
+	    demo_offered: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new UserSettings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.lang = source["lang"];
+	        this.theme = source["theme"];
+	        this.window = this.convertValues(source["window"], WindowState);
+	        this.demo_offered = source["demo_offered"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace diagnose {
+	
+	export class Evaluation {
+	    step?: string;
+	    class: string;
+	    code?: number;
+	    enhanced?: string;
+	    failure?: string;
+	    detail?: string;
+	    severity: string;
+	    summary: lang.Text;
+	    code_meaning: lang.Text;
+	    enhanced_meaning: lang.Text;
+	    causes: lang.Text[];
+	    actions: lang.Text[];
+	    references: string[];
+	    rule: string;
+	    verdict: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Evaluation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.step = source["step"];
+	        this.class = source["class"];
+	        this.code = source["code"];
+	        this.enhanced = source["enhanced"];
+	        this.failure = source["failure"];
+	        this.detail = source["detail"];
+	        this.severity = source["severity"];
+	        this.summary = this.convertValues(source["summary"], lang.Text);
+	        this.code_meaning = this.convertValues(source["code_meaning"], lang.Text);
+	        this.enhanced_meaning = this.convertValues(source["enhanced_meaning"], lang.Text);
+	        this.causes = this.convertValues(source["causes"], lang.Text);
+	        this.actions = this.convertValues(source["actions"], lang.Text);
+	        this.references = source["references"];
+	        this.rule = source["rule"];
+	        this.verdict = source["verdict"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Headline {
+	    verdict: string;
+	    severity: string;
+	    class: string;
+	    step?: string;
+	    recipient?: string;
+	    title: lang.Text;
+	    cause: lang.Text;
+	    actions: lang.Text[];
+	    accepted: string[];
+	    rejected: string[];
+	    exit_code: number;
+	    evaluation?: Evaluation;
+	
+	    static createFrom(source: any = {}) {
+	        return new Headline(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.verdict = source["verdict"];
+	        this.severity = source["severity"];
+	        this.class = source["class"];
+	        this.step = source["step"];
+	        this.recipient = source["recipient"];
+	        this.title = this.convertValues(source["title"], lang.Text);
+	        this.cause = this.convertValues(source["cause"], lang.Text);
+	        this.actions = this.convertValues(source["actions"], lang.Text);
+	        this.accepted = source["accepted"];
+	        this.rejected = source["rejected"];
+	        this.exit_code = source["exit_code"];
+	        this.evaluation = this.convertValues(source["evaluation"], Evaluation);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace lang {
+	
+	export class Text {
+	    en: string;
+	    es: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Text(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.en = source["en"];
+	        this.es = source["es"];
+	    }
 	}
 
 }

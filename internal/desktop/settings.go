@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"encoding/json"
@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 
+	"smtpprobe/backend/atomicfile"
 	"smtpprobe/backend/lang"
 )
 
@@ -25,9 +27,9 @@ type WindowState struct {
 	Maximised bool `json:"maximised,omitempty"`
 }
 
-// Settings are the user's preferences kept between runs. Empty fields mean
+// UserSettings are the user's preferences kept between runs. Empty fields mean
 // "not chosen": the UI then follows the operating system.
-type Settings struct {
+type UserSettings struct {
 	// Lang is "en", "es" or "" (follow the OS).
 	Lang string `json:"lang"`
 	// Theme is "light", "dark", "highContrast" or "" (follow the OS).
@@ -40,7 +42,7 @@ type Settings struct {
 
 var validThemes = map[string]bool{"": true, "light": true, "dark": true, "highContrast": true}
 
-func (s Settings) validate() error {
+func (s UserSettings) validate() error {
 	if s.Lang != "" {
 		if _, err := lang.Parse(s.Lang); err != nil {
 			return fmt.Errorf("settings: language: %w", err)
@@ -60,17 +62,25 @@ func (s Settings) validate() error {
 	return nil
 }
 
-func (a *App) settingsPath() (string, error) {
+func (a *Settings) settingsPath() (string, error) {
 	if a.configDir == "" {
 		return "", errNoConfigDir
 	}
 	return filepath.Join(a.configDir, "settings.json"), nil
 }
 
+// Settings keeps the user's preferences in settings.json in the config
+// folder, and the window's place.
+type Settings struct {
+	configDir string
+	window    Window
+	mu        sync.Mutex
+}
+
 // loadSettings reads the settings file. A missing file is the zero Settings;
 // a damaged one is reported, and GetSettings then falls back to defaults.
-func (a *App) loadSettings() (Settings, error) {
-	var s Settings
+func (a *Settings) loadSettings() (UserSettings, error) {
+	var s UserSettings
 	p, err := a.settingsPath()
 	if err != nil {
 		return s, err
@@ -88,13 +98,13 @@ func (a *App) loadSettings() (Settings, error) {
 		return s, fmt.Errorf("read settings: %w", err)
 	}
 	if len(data) > maxSettingsSize {
-		return Settings{}, fmt.Errorf("settings file %s is larger than %d bytes", p, maxSettingsSize)
+		return UserSettings{}, fmt.Errorf("settings file %s is larger than %d bytes", p, maxSettingsSize)
 	}
 	if err := json.Unmarshal(data, &s); err != nil {
-		return Settings{}, fmt.Errorf("settings file %s: %w", p, err)
+		return UserSettings{}, fmt.Errorf("settings file %s: %w", p, err)
 	}
 	if err := s.validate(); err != nil {
-		return Settings{}, err
+		return UserSettings{}, err
 	}
 	return s, nil
 }
@@ -102,21 +112,21 @@ func (a *App) loadSettings() (Settings, error) {
 // GetSettings returns the saved settings; a missing or damaged file gives
 // the defaults (a broken preferences file must never keep the app from
 // starting).
-func (a *App) GetSettings() Settings {
-	a.settingsMu.Lock()
-	defer a.settingsMu.Unlock()
+func (a *Settings) GetSettings() UserSettings {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	s, err := a.loadSettings()
 	if err != nil {
-		return Settings{}
+		return UserSettings{}
 	}
 	return s
 }
 
 // SaveSettings stores the language, theme and demo flag. The window geometry
 // is kept: only the window itself reports it (SaveWindowState).
-func (a *App) SaveSettings(s Settings) error {
-	a.settingsMu.Lock()
-	defer a.settingsMu.Unlock()
+func (a *Settings) SaveSettings(s UserSettings) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -125,7 +135,7 @@ func (a *App) SaveSettings(s Settings) error {
 	return a.writeSettings(s)
 }
 
-func (a *App) writeSettings(s Settings) error {
+func (a *Settings) writeSettings(s UserSettings) error {
 	p, err := a.settingsPath()
 	if err != nil {
 		return err
@@ -134,51 +144,40 @@ func (a *App) writeSettings(s Settings) error {
 	if err != nil {
 		return fmt.Errorf("encode settings: %w", err)
 	}
-	return writeFileAtomic(p, append(data, '\n'))
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(p), err)
+	}
+	return atomicfile.WriteFile(p, append(data, '\n'), 0o600)
 }
 
-// writeFileAtomic replaces path with data so that a crash leaves either the
-// old or the new file, never a half-written one: temporary file in the same
-// folder, fsync, rename, fsync of the folder.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
+// SaveWindowState records the window's current size and position. The
+// frontend calls it (debounced) after the window was resized or moved.
+func (a *Settings) SaveWindowState() error {
+	if a.window == nil {
+		return errNoWindow
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	g, err := a.window.Geometry()
 	if err != nil {
-		return fmt.Errorf("create temporary file: %w", err)
+		return fmt.Errorf("read window geometry: %w", err)
 	}
-	name := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(name)
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s, _ := a.loadSettings()
+	s.Window = &g
+	if err := s.validate(); err != nil {
+		// A minimised window reports nonsense; keep the last good state.
+		return nil
 	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", name, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", name, err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		return fmt.Errorf("replace %s: %w", path, err)
-	}
-	ok = true
-	syncDir(dir)
-	return nil
+	return a.writeSettings(s)
 }
 
-// syncDir makes the rename durable where the OS allows syncing a folder;
-// Windows does not, and the rename is already atomic there.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
+// restoreWindow applies the saved geometry, if any.
+func (a *Settings) restoreWindow() {
+	if a.window == nil {
+		return
+	}
+	s := a.GetSettings()
+	if s.Window != nil {
+		a.window.Restore(*s.Window)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"encoding/json"
@@ -96,10 +96,10 @@ type fakeWindow struct {
 func (w *fakeWindow) Geometry() (WindowState, error) { return w.geo, nil }
 func (w *fakeWindow) Restore(g WindowState)          { w.restored = &g }
 
-func newTestApp(t *testing.T) (*App, *recorder) {
+func newTestApp(t *testing.T) (*Services, *recorder) {
 	t.Helper()
 	rec := &recorder{}
-	a := newApp(appDeps{Emit: rec.emit, ConfigDir: t.TempDir(), Secrets: &memSecrets{}})
+	a := New(Deps{Emitter: EmitFunc(rec.emit), ConfigDir: t.TempDir(), Secrets: &memSecrets{}})
 	return a, rec
 }
 
@@ -110,44 +110,41 @@ func TestDefaultConfigDirHonoursEnv(t *testing.T) {
 	if err != nil || got != dir {
 		t.Fatalf("DefaultConfigDir() = %q, %v; want %q", got, err, dir)
 	}
-	a := NewApp(nil)
-	if want := filepath.Join(dir, "profiles"); a.profiles.Dir() != want {
-		t.Fatalf("profiles in %q, want %q", a.profiles.Dir(), want)
+	a := New(Deps{ConfigDir: got})
+	if want := filepath.Join(dir, "profiles"); a.Profiles.store.Dir() != want {
+		t.Fatalf("profiles in %q, want %q", a.Profiles.store.Dir(), want)
 	}
 }
 
 func TestSettingsRoundTripAndWindow(t *testing.T) {
 	a, _ := newTestApp(t)
-	if s := a.GetSettings(); s != (Settings{}) {
+	if s := a.Settings.GetSettings(); s != (UserSettings{}) {
 		t.Fatalf("fresh settings = %+v, want zero", s)
 	}
-	if err := a.SaveSettings(Settings{Lang: "es", Theme: "dark"}); err != nil {
+	if err := a.Settings.SaveSettings(UserSettings{Lang: "es", Theme: "dark"}); err != nil {
 		t.Fatal(err)
 	}
 	win := &fakeWindow{geo: WindowState{Width: 1000, Height: 700, X: 40, Y: 50}}
-	a.window = win
-	if err := a.SaveWindowState(); err != nil {
+	a.Settings.window = win
+	if err := a.Settings.SaveWindowState(); err != nil {
 		t.Fatal(err)
 	}
 	// Saving language and theme again must not lose the window geometry.
-	if err := a.SaveSettings(Settings{Lang: "es", Theme: "highContrast"}); err != nil {
+	if err := a.Settings.SaveSettings(UserSettings{Lang: "es", Theme: "highContrast"}); err != nil {
 		t.Fatal(err)
 	}
 	// A fresh App on the same folder is "the app restarted".
-	b := newApp(appDeps{ConfigDir: a.configDir, Window: &fakeWindow{}})
-	got := b.GetSettings()
+	b := New(Deps{ConfigDir: a.Settings.configDir, Window: &fakeWindow{}})
+	got := b.Settings.GetSettings()
 	if got.Lang != "es" || got.Theme != "highContrast" || got.Window == nil || *got.Window != win.geo {
 		t.Fatalf("after restart settings = %+v (window %+v)", got, got.Window)
 	}
-	b.startup(t.Context())
-	if r := b.window.(*fakeWindow).restored; r == nil || *r != win.geo {
+	b.Startup(t.Context())
+	if r := b.Settings.window.(*fakeWindow).restored; r == nil || *r != win.geo {
 		t.Fatalf("window restored to %+v, want %+v", r, win.geo)
 	}
-	if l := b.uiLang(); l != "es" {
-		t.Fatalf("uiLang = %q, want es", l)
-	}
 	// No temporary files left behind by the atomic writes.
-	ents, _ := os.ReadDir(a.configDir)
+	ents, _ := os.ReadDir(a.Settings.configDir)
 	for _, e := range ents {
 		if strings.HasSuffix(e.Name(), ".tmp") {
 			t.Errorf("leftover temporary file %s", e.Name())
@@ -157,17 +154,17 @@ func TestSettingsRoundTripAndWindow(t *testing.T) {
 
 func TestSettingsRejectsBadInput(t *testing.T) {
 	a, _ := newTestApp(t)
-	for _, s := range []Settings{{Lang: "fr"}, {Theme: "neon"}} {
-		if err := a.SaveSettings(s); err == nil {
+	for _, s := range []UserSettings{{Lang: "fr"}, {Theme: "neon"}} {
+		if err := a.Settings.SaveSettings(s); err == nil {
 			t.Errorf("SaveSettings(%+v) accepted", s)
 		}
 	}
 	// A minimised window reports a geometry no screen has: it is not kept.
-	a.window = &fakeWindow{geo: WindowState{Width: 0, Height: 0, X: -32000, Y: -32000}}
-	if err := a.SaveWindowState(); err != nil {
+	a.Settings.window = &fakeWindow{geo: WindowState{Width: 0, Height: 0, X: -32000, Y: -32000}}
+	if err := a.Settings.SaveWindowState(); err != nil {
 		t.Fatal(err)
 	}
-	if a.GetSettings().Window != nil {
+	if a.Settings.GetSettings().Window != nil {
 		t.Fatal("nonsense geometry was saved")
 	}
 }
@@ -182,17 +179,17 @@ func TestSettingsDamagedFileGivesDefaults(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			a, _ := newTestApp(t)
-			if err := os.WriteFile(filepath.Join(a.configDir, "settings.json"), []byte(content), 0o600); err != nil {
+			if err := os.WriteFile(filepath.Join(a.Settings.configDir, "settings.json"), []byte(content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if s := a.GetSettings(); s.Lang != "" || s.Theme != "" || s.Window != nil {
+			if s := a.Settings.GetSettings(); s.Lang != "" || s.Theme != "" || s.Window != nil {
 				t.Fatalf("damaged settings read as %+v", s)
 			}
 			// Saving replaces the damaged file with a good one.
-			if err := a.SaveSettings(Settings{Lang: "en"}); err != nil {
+			if err := a.Settings.SaveSettings(UserSettings{Lang: "en"}); err != nil {
 				t.Fatal(err)
 			}
-			if a.GetSettings().Lang != "en" {
+			if a.Settings.GetSettings().Lang != "en" {
 				t.Fatal("damaged file not replaced")
 			}
 		})
@@ -216,7 +213,7 @@ func TestLookupMX(t *testing.T) {
 	defer srv.Close()
 	a, _ := newTestApp(t)
 
-	res := a.LookupMX(MXRequest{Domain: "fabrikam.test", DNSServer: srv.Addr(), Lang: "en"})
+	res := a.MX.LookupMX(MXRequest{Domain: "fabrikam.test", DNSServer: srv.Addr(), Lang: "en"})
 	if res.Error != "" || len(res.Hosts) != 2 {
 		t.Fatalf("LookupMX = %+v", res)
 	}
@@ -230,21 +227,21 @@ func TestLookupMX(t *testing.T) {
 		t.Errorf("resolver = %q, want %s", res.Resolver, srv.Addr())
 	}
 
-	null := a.LookupMX(MXRequest{Domain: "null.test", DNSServer: srv.Addr(), Lang: "es"})
+	null := a.MX.LookupMX(MXRequest{Domain: "null.test", DNSServer: srv.Addr(), Lang: "es"})
 	if !null.NullMX || null.ErrorKind != "permanent" || null.Error == "" {
 		t.Errorf("null MX = %+v", null)
 	}
-	en := a.LookupMX(MXRequest{Domain: "null.test", DNSServer: srv.Addr(), Lang: "en"})
+	en := a.MX.LookupMX(MXRequest{Domain: "null.test", DNSServer: srv.Addr(), Lang: "en"})
 	if en.Error == null.Error {
 		t.Errorf("error not translated: %q in both languages", en.Error)
 	}
 
-	imp := a.LookupMX(MXRequest{Domain: "implicit.test", DNSServer: srv.Addr()})
+	imp := a.MX.LookupMX(MXRequest{Domain: "implicit.test", DNSServer: srv.Addr()})
 	if !imp.ImplicitMX || len(imp.Hosts) != 1 || !imp.Hosts[0].Implicit {
 		t.Errorf("implicit MX = %+v", imp)
 	}
 
-	nx := a.LookupMX(MXRequest{Domain: "nope.test", DNSServer: srv.Addr()})
+	nx := a.MX.LookupMX(MXRequest{Domain: "nope.test", DNSServer: srv.Addr()})
 	if nx.ErrorKind != "permanent" || nx.Rcode != "NXDOMAIN" {
 		t.Errorf("NXDOMAIN = %+v", nx)
 	}
@@ -255,7 +252,7 @@ func TestLookupMX(t *testing.T) {
 		{Domain: "", DNSServer: srv.Addr()},
 		{Domain: "fabrikam.test", DNSServer: "dns.example.com"},
 	} {
-		r := a.LookupMX(bad)
+		r := a.MX.LookupMX(bad)
 		if r.ErrorKind != "usage" {
 			t.Errorf("LookupMX(%q, %q) kind = %q (%s), want usage", bad.Domain, bad.DNSServer, r.ErrorKind, r.Error)
 		}
@@ -281,30 +278,30 @@ func testProfile(name string) profile.Profile {
 
 func TestProfilesLifecycle(t *testing.T) {
 	a, _ := newTestApp(t)
-	list, err := a.ListProfiles()
+	list, err := a.Profiles.ListProfiles("en")
 	if err != nil || len(list) != 0 {
 		t.Fatalf("fresh list = %v, %v", list, err)
 	}
 	p := testProfile("Contoso relay")
 	p.Auth = profile.Auth{Mechanism: "PLAIN", User: "admin"}
-	saved, err := a.SaveProfile(p, "s3cret")
+	saved, err := a.Profiles.SaveProfile(p, "s3cret", "en")
 	if err != nil || saved.Warning != "" {
 		t.Fatalf("SaveProfile = %+v, %v", saved, err)
 	}
 	if saved.Profile.Auth.SecretRef == "" {
 		t.Error("secret stored but the profile does not refer to it")
 	}
-	dup, err := a.DuplicateProfile(saved.Profile.ID)
+	dup, err := a.Profiles.DuplicateProfile(saved.Profile.ID, "en")
 	if err != nil || dup.ID == saved.Profile.ID || dup.Name == saved.Profile.Name {
 		t.Fatalf("DuplicateProfile = %+v, %v", dup, err)
 	}
 
 	// A damaged file shows in the list as such instead of breaking it.
 	damaged := profile.NewID()
-	if err := os.WriteFile(filepath.Join(a.profiles.Dir(), damaged+".json"), []byte("{not json"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(a.Profiles.store.Dir(), damaged+".json"), []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	list, err = a.ListProfiles()
+	list, err = a.Profiles.ListProfiles("en")
 	if err != nil || len(list) != 3 {
 		t.Fatalf("list = %+v, %v", list, err)
 	}
@@ -312,14 +309,14 @@ func TestProfilesLifecycle(t *testing.T) {
 	if !last.Damaged || last.ID != damaged || last.Error == "" || last.Profile != nil {
 		t.Errorf("damaged entry = %+v", last)
 	}
-	if err := a.DeleteProfile(damaged); err != nil {
+	if err := a.Profiles.DeleteProfile(damaged, "en"); err != nil {
 		t.Fatal(err)
 	}
 
 	// Export then import through the (faked) native dialogs.
 	out := filepath.Join(t.TempDir(), "export.json")
-	a.dialogs = fileDialogs{save: out, open: out}
-	path, err := a.ExportProfile(saved.Profile.ID)
+	a.Profiles.dialogs = fileDialogs{save: out, open: out}
+	path, err := a.Profiles.ExportProfile(saved.Profile.ID, "en")
 	if err != nil || path != out {
 		t.Fatalf("ExportProfile = %q, %v", path, err)
 	}
@@ -327,34 +324,35 @@ func TestProfilesLifecycle(t *testing.T) {
 	if strings.Contains(string(data), "s3cret") || strings.Contains(string(data), "secret_ref") {
 		t.Error("export carries the secret or its reference")
 	}
-	imp, err := a.ImportProfile()
+	imp, err := a.Profiles.ImportProfile("en")
 	if err != nil || imp == nil || imp.ID == saved.Profile.ID {
 		t.Fatalf("ImportProfile = %+v, %v", imp, err)
 	}
-	a.dialogs = fileDialogs{}
-	if imp, err := a.ImportProfile(); imp != nil || err != nil {
+	a.Profiles.dialogs = fileDialogs{}
+	if imp, err := a.Profiles.ImportProfile("en"); imp != nil || err != nil {
 		t.Errorf("cancelled import = %v, %v", imp, err)
 	}
 
-	if _, err := a.GetProfile("../../etc/passwd"); err == nil {
+	if _, err := a.Profiles.GetProfile("../../etc/passwd", "en"); err == nil {
 		t.Error("GetProfile accepted a path as id")
 	}
-	if err := a.DeleteProfile(saved.Profile.ID); err != nil {
+	if err := a.Profiles.DeleteProfile(saved.Profile.ID, "en"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.GetProfile(saved.Profile.ID); !strings.Contains(err.Error(), "not found") {
+	if _, err := a.Profiles.GetProfile(saved.Profile.ID, "en"); !strings.Contains(err.Error(), "not found") {
 		t.Errorf("after delete: %v", err)
 	}
 }
 
 func TestSaveProfileValidatesAndSpeaksSpanish(t *testing.T) {
 	a, _ := newTestApp(t)
-	if err := a.SaveSettings(Settings{Lang: "es"}); err != nil {
+	// The call's language decides, not the settings file.
+	if err := a.Settings.SaveSettings(UserSettings{Lang: "en"}); err != nil {
 		t.Fatal(err)
 	}
 	p := testProfile("Malo")
 	p.Envelope.To = []string{"no-at-sign"}
-	_, err := a.SaveProfile(p, "")
+	_, err := a.Profiles.SaveProfile(p, "", "es")
 	if err == nil {
 		t.Fatal("invalid profile saved")
 	}
@@ -373,14 +371,14 @@ func TestSaveProfileFromTheWizard(t *testing.T) {
 	if err := json.Unmarshal([]byte(wire), &p); err != nil {
 		t.Fatal(err)
 	}
-	saved, err := a.SaveProfile(p, "")
+	saved, err := a.Profiles.SaveProfile(p, "", "en")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !profile.ValidID(saved.Profile.ID) || saved.Profile.Schema != profile.SchemaVersion || saved.Profile.Created.IsZero() {
 		t.Fatalf("saved = %+v", saved.Profile)
 	}
-	got, err := a.GetProfile(saved.Profile.ID)
+	got, err := a.Profiles.GetProfile(saved.Profile.ID, "en")
 	if err != nil || got.StopAfter != "rcpt" || got.Envelope.DSN.Notify[1] != "failure" {
 		t.Fatalf("read back %+v, %v", got, err)
 	}
@@ -388,27 +386,27 @@ func TestSaveProfileFromTheWizard(t *testing.T) {
 
 func TestSaveProfileWithoutKeyring(t *testing.T) {
 	rec := &recorder{}
-	a := newApp(appDeps{Emit: rec.emit, ConfigDir: t.TempDir(), Secrets: noKeyring{}})
+	a := New(Deps{Emitter: EmitFunc(rec.emit), ConfigDir: t.TempDir(), Secrets: noKeyring{}})
 	p := testProfile("No keyring")
 	p.Auth = profile.Auth{Mechanism: "LOGIN", User: "admin"}
-	saved, err := a.SaveProfile(p, "pw")
+	saved, err := a.Profiles.SaveProfile(p, "pw", "en")
 	if err != nil {
 		t.Fatalf("SaveProfile without keyring failed: %v", err)
 	}
 	if saved.Warning == "" || saved.Profile.Auth.SecretRef != "" {
 		t.Errorf("saved = %+v", saved)
 	}
-	if _, err := a.GetProfile(saved.Profile.ID); err != nil {
+	if _, err := a.Profiles.GetProfile(saved.Profile.ID, "en"); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestNoConfigDir(t *testing.T) {
-	a := newApp(appDeps{})
-	if _, err := a.ListProfiles(); !errors.Is(err, errNoConfigDir) {
+	a := New(Deps{})
+	if _, err := a.Profiles.ListProfiles("en"); !errors.Is(err, errNoConfigDir) {
 		t.Errorf("ListProfiles = %v", err)
 	}
-	if err := a.SaveSettings(Settings{}); !errors.Is(err, errNoConfigDir) {
+	if err := a.Settings.SaveSettings(UserSettings{}); !errors.Is(err, errNoConfigDir) {
 		t.Errorf("SaveSettings = %v", err)
 	}
 }
@@ -424,5 +422,35 @@ func TestSafeFileName(t *testing.T) {
 		if got := safeFileName(in); got != want {
 			t.Errorf("safeFileName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A service needs only what it is given: each one here is built alone,
+// without New and without a window.
+func TestServicesStandAlone(t *testing.T) {
+	info := &Info{hostname: func() (string, error) { return "pc01", nil }}
+	if got := info.DefaultEHLO(); got != "pc01" {
+		t.Errorf("DefaultEHLO = %q", got)
+	}
+	info.hostname = func() (string, error) { return "", errors.New("no name") }
+	if got := info.DefaultEHLO(); got != "localhost" {
+		t.Errorf("DefaultEHLO without a host name = %q", got)
+	}
+	if r := (&MX{}).LookupMX(MXRequest{Domain: "", Lang: "en"}); r.ErrorKind != "usage" {
+		t.Errorf("LookupMX alone = %+v", r)
+	}
+	st := &Settings{configDir: t.TempDir()}
+	if err := st.SaveSettings(UserSettings{Theme: "dark"}); err != nil || st.GetSettings().Theme != "dark" {
+		t.Errorf("Settings alone: %v, %+v", err, st.GetSettings())
+	}
+	if err := st.SaveWindowState(); !errors.Is(err, errNoWindow) {
+		t.Errorf("SaveWindowState without a window = %v", err)
+	}
+	tls := &TLS{results: &resultCache{}}
+	if _, err := tls.SaveCertificate("none", 0, "es"); err == nil || !strings.Contains(err.Error(), "No hay certificado") {
+		t.Errorf("SaveCertificate alone = %v", err)
+	}
+	if _, err := (&Profiles{}).ListProfiles("en"); !errors.Is(err, errNoConfigDir) {
+		t.Errorf("Profiles without a folder = %v", err)
 	}
 }

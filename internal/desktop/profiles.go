@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"errors"
@@ -30,42 +30,40 @@ type SavedProfile struct {
 // profileErr turns a profile error into one whose text is in the UI
 // language. op says what was attempted; the explanation already does so
 // for the user, so it is kept for the log only.
-func (a *App) profileErr(op string, err error) error {
+func (a *Profiles) profileErr(op string, err error, l lang.Lang) error {
 	if err == nil {
 		return nil
 	}
 	log.Printf("%s: %v", op, err)
-	return &uiError{msg: lang.ErrorText(err, a.uiLang()), err: err}
+	return &uiError{msg: lang.ErrorText(err, l), err: err}
 }
 
-// uiError carries a message already written in the UI language (the
-// frontend shows it as is) while keeping the cause for errors.Is.
-type uiError struct {
-	msg string
-	err error
+// Profiles are the saved profiles of the rail, their import and export.
+// Every method takes langCode, the UI language ("en" or "es") its errors
+// are written in: the frontend passes the one it shows.
+type Profiles struct {
+	store   *profile.Store
+	dialogs Dialogs
 }
 
-func (e *uiError) Error() string { return e.msg }
-func (e *uiError) Unwrap() error { return e.err }
-
-func (a *App) store() (*profile.Store, error) {
-	if a.profiles == nil {
+func (a *Profiles) profileStore() (*profile.Store, error) {
+	if a.store == nil {
 		return nil, errNoConfigDir
 	}
-	return a.profiles, nil
+	return a.store, nil
 }
 
 // ListProfiles returns every saved profile, damaged ones included.
-func (a *App) ListProfiles() ([]ProfileEntry, error) {
-	st, err := a.store()
+func (a *Profiles) ListProfiles(langCode string) ([]ProfileEntry, error) {
+	l := parseLang(langCode)
+	st, err := a.profileStore()
 	if err != nil {
 		return nil, err
 	}
 	entries, err := st.List()
 	if err != nil {
-		return nil, a.profileErr("list profiles", err)
+		return nil, a.profileErr("list profiles", err, l)
 	}
-	l := a.uiLang()
 	out := make([]ProfileEntry, 0, len(entries))
 	for _, e := range entries {
 		pe := ProfileEntry{ID: e.ID, File: e.File, Profile: e.Profile}
@@ -83,21 +81,23 @@ func (a *App) ListProfiles() ([]ProfileEntry, error) {
 }
 
 // GetProfile reads one profile.
-func (a *App) GetProfile(id string) (profile.Profile, error) {
-	st, err := a.store()
+func (a *Profiles) GetProfile(id, langCode string) (profile.Profile, error) {
+	l := parseLang(langCode)
+	st, err := a.profileStore()
 	if err != nil {
 		return profile.Profile{}, err
 	}
 	p, err := st.Get(id)
-	return p, a.profileErr("open profile", err)
+	return p, a.profileErr("open profile", err, l)
 }
 
 // SaveProfile validates and stores p (a new one when p.ID is empty). With a
 // secret and an AUTH user, the secret goes to the operating system's keyring
 // (Windows Credential Manager); when no keyring is available the profile is
 // still saved and Warning says the password will be asked for at run time.
-func (a *App) SaveProfile(p profile.Profile, secret string) (SavedProfile, error) {
-	st, err := a.store()
+func (a *Profiles) SaveProfile(p profile.Profile, secret, langCode string) (SavedProfile, error) {
+	l := parseLang(langCode)
+	st, err := a.profileStore()
 	if err != nil {
 		return SavedProfile{}, err
 	}
@@ -109,19 +109,19 @@ func (a *App) SaveProfile(p profile.Profile, secret string) (SavedProfile, error
 		p.ID = profile.NewID()
 	}
 	if err := p.Validate(); err != nil {
-		return SavedProfile{}, a.profileErr("save profile", err)
+		return SavedProfile{}, a.profileErr("save profile", err, l)
 	}
 	saved, err := st.Save(p)
 	if err != nil {
-		return SavedProfile{}, a.profileErr("save profile", err)
+		return SavedProfile{}, a.profileErr("save profile", err, l)
 	}
 	out := SavedProfile{Profile: saved}
 	if secret != "" {
 		if err := st.SetSecret(saved.ID, secret); err != nil {
 			if !errors.Is(err, profile.ErrNoKeyring) && !errors.Is(err, profile.ErrNoUser) {
-				return out, a.profileErr("store the password", err)
+				return out, a.profileErr("store the password", err, l)
 			}
-			out.Warning = lang.ErrorText(err, a.uiLang())
+			out.Warning = lang.ErrorText(err, l)
 		} else if got, err := st.Get(saved.ID); err == nil {
 			out.Profile = got
 		}
@@ -130,29 +130,32 @@ func (a *App) SaveProfile(p profile.Profile, secret string) (SavedProfile, error
 }
 
 // DeleteProfile removes a profile (damaged or not) and its keyring secret.
-func (a *App) DeleteProfile(id string) error {
-	st, err := a.store()
+func (a *Profiles) DeleteProfile(id, langCode string) error {
+	l := parseLang(langCode)
+	st, err := a.profileStore()
 	if err != nil {
 		return err
 	}
-	return a.profileErr("delete profile", st.Delete(id))
+	return a.profileErr("delete profile", st.Delete(id), l)
 }
 
 // DuplicateProfile saves a copy of profile id under a unique name.
-func (a *App) DuplicateProfile(id string) (profile.Profile, error) {
-	st, err := a.store()
+func (a *Profiles) DuplicateProfile(id, langCode string) (profile.Profile, error) {
+	l := parseLang(langCode)
+	st, err := a.profileStore()
 	if err != nil {
 		return profile.Profile{}, err
 	}
 	p, err := st.Duplicate(id, "")
-	return p, a.profileErr("duplicate profile", err)
+	return p, a.profileErr("duplicate profile", err, l)
 }
 
 // ImportProfile asks for a file with the native open dialog and imports it.
 // It returns nil when the user cancelled. (Wails binds at most one value and
 // an error, hence the pointer rather than an "ok" flag.)
-func (a *App) ImportProfile() (*profile.Profile, error) {
-	st, err := a.store()
+func (a *Profiles) ImportProfile(langCode string) (*profile.Profile, error) {
+	l := parseLang(langCode)
+	st, err := a.profileStore()
 	if err != nil {
 		return nil, err
 	}
@@ -168,21 +171,22 @@ func (a *App) ImportProfile() (*profile.Profile, error) {
 	}
 	p, err := st.Import(path)
 	if err != nil {
-		return nil, a.profileErr("import profile", err)
+		return nil, a.profileErr("import profile", err, l)
 	}
 	return &p, nil
 }
 
 // ExportProfile asks where to save profile id (native save dialog) and
 // writes it there without its secret. It returns the path, "" if cancelled.
-func (a *App) ExportProfile(id string) (string, error) {
-	st, err := a.store()
+func (a *Profiles) ExportProfile(id, langCode string) (string, error) {
+	l := parseLang(langCode)
+	st, err := a.profileStore()
 	if err != nil {
 		return "", err
 	}
 	p, err := st.Get(id)
 	if err != nil {
-		return "", a.profileErr("export profile", err)
+		return "", a.profileErr("export profile", err, l)
 	}
 	if a.dialogs == nil {
 		return "", errNoWindow
@@ -194,7 +198,7 @@ func (a *App) ExportProfile(id string) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	return path, a.profileErr("export profile", st.Export(id, path))
+	return path, a.profileErr("export profile", st.Export(id, path), l)
 }
 
 // safeFileName keeps letters, digits, spaces, dots, dashes and underscores of

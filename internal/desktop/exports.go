@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"errors"
@@ -78,13 +78,21 @@ var (
 	}
 )
 
+// Exports turn the result of a finished session into a report file, and
+// the wizard's form into a swaks command or a telnet script. Every method
+// takes langCode, the UI language its notes and errors are written in.
+type Exports struct {
+	results *resultCache
+	dialogs Dialogs
+}
+
 // ExportResult saves the result of session id in format ("text", "html",
 // "json" or "raw") where the user picks in the native save dialog, proposing
 // smtpprobe-<host>-<yyyymmdd-hhmmss>.<ext>. The file is written atomically
 // by report.WriteAll from the Go copy of the result. It returns the path,
-// or "" when the user cancelled; errors are in the UI language.
-func (a *App) ExportResult(id, format string) (string, error) {
-	l := a.uiLang()
+// or "" when the user cancelled; errors are in langCode, the UI language.
+func (a *Exports) ExportResult(id, format, langCode string) (string, error) {
+	l := parseLang(langCode)
 	f, ok := exportFormats[format]
 	if !ok {
 		return "", errors.New(txtBadFormat.Format(l, transcript.EscapeString(format)))
@@ -150,29 +158,31 @@ func firstRecipient(r *session.Result) string {
 // by p (the wizard's form converted like a profile to save), with "# note:"
 // lines in the UI language above it for what swaks cannot do. A profile
 // never holds the password: the command carries report.PasswordPlaceholder.
-func (a *App) CopyAsSwaks(p profile.Profile) (string, error) {
-	if err := a.checkCopyProfile(p); err != nil {
+func (a *Exports) CopyAsSwaks(p profile.Profile, langCode string) (string, error) {
+	l := parseLang(langCode)
+	if err := checkCopyProfile(p, l); err != nil {
 		return "", err
 	}
-	return report.Swaks(p, a.uiLang()), nil
+	return report.Swaks(p, l), nil
 }
 
 // CopyAsTelnet returns the telnet script an admin types by hand for the
-// test described by p, with its notes in language uiLang ("en" or "es").
+// test described by p, with its notes in language langCode ("en" or "es").
 // Secrets are placeholders with instructions.
-func (a *App) CopyAsTelnet(p profile.Profile, uiLang string) (string, error) {
-	if err := a.checkCopyProfile(p); err != nil {
+func (a *Exports) CopyAsTelnet(p profile.Profile, langCode string) (string, error) {
+	l := parseLang(langCode)
+	if err := checkCopyProfile(p, l); err != nil {
 		return "", err
 	}
-	return report.TelnetScript(p, parseLang(uiLang)), nil
+	return report.TelnetScript(p, l), nil
 }
 
 // checkCopyProfile bounds what a copied command may hold: the form is not
 // validated as a saved profile would be (a half-filled form still copies),
 // but a body beyond what a profile may store would not paste anywhere.
-func (a *App) checkCopyProfile(p profile.Profile) error {
+func checkCopyProfile(p profile.Profile, l lang.Lang) error {
 	if len(p.Message.Body) > profile.MaxBody {
-		return errors.New(txtProfileLarge.Format(a.uiLang(), profile.MaxBody))
+		return errors.New(txtProfileLarge.Format(l, profile.MaxBody))
 	}
 	return nil
 }

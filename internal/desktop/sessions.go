@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"context"
@@ -177,6 +177,18 @@ type RunResult struct {
 	JSON string `json:"json"`
 }
 
+// Sessions run tests: one SMTP session (or one per MX host) per call,
+// streamed to the frontend as it goes.
+type Sessions struct {
+	life     *lifetime
+	emit     Emitter
+	profiles *profile.Store
+	results  *resultCache
+
+	mu      sync.Mutex
+	running map[string]context.CancelFunc
+}
+
 var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 
 // StartTest runs one test. The frontend generates id and subscribes to
@@ -184,7 +196,7 @@ var sessionIDPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 // call returns when the session is over, with the authoritative result.
 // Input the engine refuses comes back in FieldErrors, before any byte is
 // sent.
-func (a *App) StartTest(id string, req TestRequest) (RunResult, error) {
+func (a *Sessions) StartTest(id string, req TestRequest) (RunResult, error) {
 	l := parseLang(req.Lang)
 	if !sessionIDPattern.MatchString(id) {
 		return RunResult{}, fmt.Errorf("invalid session id %q", transcript.EscapeString(id))
@@ -198,23 +210,23 @@ func (a *App) StartTest(id string, req TestRequest) (RunResult, error) {
 		out.FieldErrors = fieldErr
 		out.Error = lang.Text{EN: "Nothing was sent: some fields need fixing.", ES: "No se envió nada: hay campos que corregir."}.In(l)
 		out.ExitCode = 2
-		a.emit("session:"+id+":done", out)
 		return out, nil
 	}
 
-	ctx, cancel := context.WithCancel(a.ctx)
+	parent := a.life.context()
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
-	a.sessionsMu.Lock()
-	if _, dup := a.sessions[id]; dup {
-		a.sessionsMu.Unlock()
+	a.mu.Lock()
+	if _, dup := a.running[id]; dup {
+		a.mu.Unlock()
 		return RunResult{}, fmt.Errorf("session %s is already running", id)
 	}
-	a.sessions[id] = cancel
-	a.sessionsMu.Unlock()
+	a.running[id] = cancel
+	a.mu.Unlock()
 	defer func() {
-		a.sessionsMu.Lock()
-		delete(a.sessions, id)
-		a.sessionsMu.Unlock()
+		a.mu.Lock()
+		delete(a.running, id)
+		a.mu.Unlock()
 	}()
 
 	st := newStreamer(a.emit, id, now())
@@ -250,7 +262,7 @@ func (a *App) StartTest(id string, req TestRequest) (RunResult, error) {
 	} else if err != nil {
 		out.Error = err.Error()
 	}
-	out.Canceled = ctx.Err() != nil && a.ctx.Err() == nil
+	out.Canceled = ctx.Err() != nil && parent.Err() == nil
 	out.OK = len(results) > 0
 	for _, r := range results {
 		if r == nil {
@@ -280,17 +292,25 @@ func (a *App) StartTest(id string, req TestRequest) (RunResult, error) {
 	if b, err := json.MarshalIndent(raw, "", "  "); err == nil {
 		out.JSON = string(b)
 	}
-	a.emit("session:"+id+":done", out)
 	return out, nil
+}
+
+// cancelAll stops every running test (the window is closing).
+func (a *Sessions) cancelAll() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, cancel := range a.running {
+		cancel()
+	}
 }
 
 // CancelTest stops a running test; the connection is closed at once and
 // StartTest returns with Canceled set. Unknown ids are ignored: the test may
 // have just finished.
-func (a *App) CancelTest(id string) {
-	a.sessionsMu.Lock()
-	cancel := a.sessions[id]
-	a.sessionsMu.Unlock()
+func (a *Sessions) CancelTest(id string) {
+	a.mu.Lock()
+	cancel := a.running[id]
+	a.mu.Unlock()
 	if cancel != nil {
 		cancel()
 	}
@@ -300,7 +320,7 @@ func (a *App) CancelTest(id string) {
 // that profile authenticates as user (a form whose user was changed since
 // must not send another account's password). "" when there is none: the
 // engine then asks for the password as a field error.
-func (a *App) rememberedSecret(id, user string) string {
+func (a *Sessions) rememberedSecret(id, user string) string {
 	if id == "" || user == "" || a.profiles == nil || !profile.ValidID(id) {
 		return ""
 	}
@@ -536,7 +556,7 @@ func entryDTO(e transcript.Entry, host string) EntryDTO {
 // from its own goroutine, so the engine never waits on the UI: entries in
 // batches every entryBatchInterval, step changes in order after them.
 type streamer struct {
-	emit  EmitFunc
+	emit  Emitter
 	id    string
 	start time.Time
 
@@ -551,7 +571,7 @@ type streamer struct {
 	stopped chan struct{}
 }
 
-func newStreamer(emit EmitFunc, id string, start time.Time) *streamer {
+func newStreamer(emit Emitter, id string, start time.Time) *streamer {
 	return &streamer{
 		emit: emit, id: id, start: start,
 		index: map[[2]int]int{}, count: map[int]int{}, names: map[int]string{},
@@ -672,14 +692,14 @@ func (s *streamer) flush(last bool) {
 	}
 	s.mu.Unlock()
 	if len(entries) > 0 {
-		s.emit("session:"+s.id+":entries", entries)
+		s.emit.Emit(SessionEntries(s.id), entries)
 	}
 	for _, p := range steps {
 		ev := StepEvent{Host: p.host, Index: p.index, Step: stepDTO(p.step, s.start)}
 		// The engine explained the step when it ended, with the session's
 		// context; the live row shows the same words as the final result.
 		ev.Step.Evaluation = p.step.Diagnosis
-		s.emit("session:"+s.id+":step", ev)
+		s.emit.Emit(SessionStep(s.id), ev)
 	}
 }
 

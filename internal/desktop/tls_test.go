@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"bytes"
@@ -55,7 +55,7 @@ func TestStartTestCAFileAndTLSMin(t *testing.T) {
 			before := len(r.Connections())
 			req := base
 			tc.mutate(&req)
-			res, err := a.StartTest("ca-"+strings.ReplaceAll(tc.name, " ", "-")[:8]+"-"+tc.field, req)
+			res, err := a.Sessions.StartTest("ca-"+strings.ReplaceAll(tc.name, " ", "-")[:8]+"-"+tc.field, req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,7 +90,7 @@ func TestStartTestDSNOptions(t *testing.T) {
 	a, _ := newTestApp(t)
 	req := baseRequest(host, port)
 	req.Ret, req.EnvID, req.ORCPT = "HDRS ", "run-42", true
-	res, err := a.StartTest("dsn-1", req)
+	res, err := a.Sessions.StartTest("dsn-1", req)
 	if err != nil || !res.OK {
 		t.Fatalf("result = %+v, %v", res, err)
 	}
@@ -115,7 +115,7 @@ func TestStartTestDSNOptions(t *testing.T) {
 	} {
 		q := baseRequest(host, port)
 		mutate(&q)
-		res, err := a.StartTest("dsn-"+field, q)
+		res, err := a.Sessions.StartTest("dsn-"+field, q)
 		if err != nil || res.FieldErrors[field] == "" {
 			t.Errorf("%s: field errors = %v, %v", field, res.FieldErrors, err)
 		}
@@ -137,21 +137,21 @@ func (d *openDialogs) SaveFile(title, name, _ string) (string, error) {
 
 func TestPickCAFile(t *testing.T) {
 	a, _ := newTestApp(t)
-	a.dialogs = nil
-	if _, err := a.PickCAFile(); !errors.Is(err, errNoWindow) {
+	a.TLS.dialogs = nil
+	if _, err := a.TLS.PickCAFile("en"); !errors.Is(err, errNoWindow) {
 		t.Errorf("without a window: %v", err)
 	}
-	a.dialogs = &openDialogs{open: `C:\certs\root.pem`}
-	if p, err := a.PickCAFile(); err != nil || p != `C:\certs\root.pem` {
+	a.TLS.dialogs = &openDialogs{open: `C:\certs\root.pem`}
+	if p, err := a.TLS.PickCAFile("en"); err != nil || p != `C:\certs\root.pem` {
 		t.Errorf("PickCAFile = %q, %v", p, err)
 	}
-	a.dialogs = &openDialogs{}
-	if p, err := a.PickCAFile(); err != nil || p != "" {
+	a.TLS.dialogs = &openDialogs{}
+	if p, err := a.TLS.PickCAFile("en"); err != nil || p != "" {
 		t.Errorf("cancelled: %q, %v", p, err)
 	}
 	// The end-to-end hook answers without a dialog (there is no window).
 	t.Setenv(OpenFileEnv, "/tmp/e2e-ca.pem")
-	if p, err := (wailsDialogs{app: a}).OpenFile("x", "*.pem"); err != nil || p != "/tmp/e2e-ca.pem" {
+	if p, err := E2EDialogs(a.TLS.dialogs).OpenFile("x", "*.pem"); err != nil || p != "/tmp/e2e-ca.pem" {
 		t.Errorf("hook = %q, %v", p, err)
 	}
 }
@@ -163,12 +163,12 @@ func TestSaveCertificate(t *testing.T) {
 	r, req, _ := tlsReceiver(t)
 	a, _ := newTestApp(t)
 	req.InsecureSkipVerify = true
-	if res, err := a.StartTest("cert-1", req); err != nil || !res.OK {
+	if res, err := a.Sessions.StartTest("cert-1", req); err != nil || !res.OK {
 		t.Fatalf("run = %+v, %v", res, err)
 	}
 	d := &openDialogs{dir: t.TempDir()}
-	a.dialogs = d
-	path, err := a.SaveCertificate("cert-1", 0)
+	a.TLS.dialogs = d
+	path, err := a.TLS.SaveCertificate("cert-1", 0, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,14 +185,14 @@ func TestSaveCertificate(t *testing.T) {
 	}
 
 	plain := baseRequest(req.Host, req.Port) // TLS none: no certificate
-	if res, err := a.StartTest("cert-2", plain); err != nil || !res.OK {
+	if res, err := a.Sessions.StartTest("cert-2", plain); err != nil || !res.OK {
 		t.Fatalf("plain run = %+v, %v", res, err)
 	}
 	for _, tc := range []struct {
 		id   string
 		host int
 	}{{"cert-2", 0}, {"cert-1", 1}, {"cert-1", -1}, {"unknown", 0}} {
-		if _, err := a.SaveCertificate(tc.id, tc.host); err == nil || !strings.Contains(err.Error(), "no certificate") {
+		if _, err := a.TLS.SaveCertificate(tc.id, tc.host, "en"); err == nil || !strings.Contains(err.Error(), "no certificate") {
 			t.Errorf("SaveCertificate(%s, %d) = %v", tc.id, tc.host, err)
 		}
 	}

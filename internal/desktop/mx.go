@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"context"
@@ -50,15 +50,20 @@ type MXResult struct {
 	ErrorKind string `json:"error_kind,omitempty"`
 }
 
+// MX looks up mail exchangers for the Destination step.
+type MX struct {
+	life *lifetime
+}
+
 // LookupMX finds the mail exchangers of req.Domain (the wizard's "Look up
 // MX" button).
-func (a *App) LookupMX(req MXRequest) MXResult {
+func (a *MX) LookupMX(req MXRequest) MXResult {
 	l := parseLang(req.Lang)
 	var opts mxlookup.Options
 	if s := strings.TrimSpace(req.DNSServer); s != "" {
 		opts.Servers = []string{s}
 	}
-	ctx, cancel := context.WithTimeout(a.ctx, mxlookup.DefaultTimeout)
+	ctx, cancel := context.WithTimeout(a.life.context(), mxlookup.DefaultTimeout)
 	defer cancel()
 	res, err := mxlookup.Lookup(ctx, strings.TrimSpace(req.Domain), opts)
 	return mxResultDTO(res, err, l)
@@ -117,13 +122,4 @@ func mxResultDTO(res mxlookup.Result, err error, l lang.Lang) MXResult {
 		}
 	}
 	return out
-}
-
-// parseLang reads a language from the frontend, English when unknown.
-func parseLang(s string) lang.Lang {
-	l, err := lang.Parse(s)
-	if err != nil {
-		return lang.EN
-	}
-	return l
 }

@@ -1,9 +1,8 @@
-package main
+package desktop
 
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -12,10 +11,13 @@ import (
 	"smtpprobe/backend/transcript"
 )
 
-// OpenFileEnv is for the end-to-end tests only, like SaveDirEnv: when set,
-// open dialogs are not shown and answer with this path, because a headless
-// browser cannot click a native dialog. Users never set it.
-const OpenFileEnv = "SMTPPROBE_E2E_OPEN_FILE"
+// TLS picks the CA file a test trusts and saves the certificates a server
+// presented. Both methods take langCode, the UI language of the dialog
+// title and the errors.
+type TLS struct {
+	results *resultCache
+	dialogs Dialogs
+}
 
 var (
 	txtPickCATitle  = lang.Text{EN: "CA certificate file", ES: "Archivo de certificado de CA"}
@@ -30,11 +32,11 @@ var (
 // PickCAFile asks for a PEM file of certificate authorities with the native
 // open dialog (the wizard's CA file field). It returns the path, or "" when
 // the user cancelled. The file is read and checked when the test starts.
-func (a *App) PickCAFile() (string, error) {
+func (a *TLS) PickCAFile(langCode string) (string, error) {
 	if a.dialogs == nil {
 		return "", errNoWindow
 	}
-	path, err := a.dialogs.OpenFile(txtPickCATitle.In(a.uiLang()), "*.pem;*.crt;*.cer")
+	path, err := a.dialogs.OpenFile(txtPickCATitle.In(parseLang(langCode)), "*.pem;*.crt;*.cer")
 	if err != nil {
 		return "", fmt.Errorf("open dialog: %w", err)
 	}
@@ -46,9 +48,9 @@ func (a *App) PickCAFile() (string, error) {
 // where the user picks in the native save dialog. The chain is the Go copy
 // kept with the result (Result.PeerCertificates: the DER bytes never go to
 // the frontend). It returns the path, or "" when the user cancelled; errors
-// are in the UI language.
-func (a *App) SaveCertificate(id string, host int) (string, error) {
-	l := a.uiLang()
+// are in langCode, the UI language.
+func (a *TLS) SaveCertificate(id string, host int, langCode string) (string, error) {
+	l := parseLang(langCode)
 	rs := a.results.get(id)
 	if host < 0 || host >= len(rs) || rs[host] == nil || len(rs[host].PeerCertificates) == 0 {
 		return "", errors.New(txtNoCert.In(l))
@@ -76,10 +78,4 @@ func (a *App) SaveCertificate(id string, host int) (string, error) {
 		return "", &uiError{msg: txtSaveCertFailed.Format(l, transcript.EscapeString(err.Error())), err: err}
 	}
 	return path, nil
-}
-
-// openFileHook answers an open dialog in the end-to-end tests (OpenFileEnv).
-func openFileHook() (string, bool) {
-	p := os.Getenv(OpenFileEnv)
-	return p, p != ""
 }

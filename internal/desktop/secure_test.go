@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"encoding/json"
@@ -14,7 +14,7 @@ const keyringSecret = "Kr-Sentinel-9d41"
 // secureSetup starts a receiver offering STARTTLS (RFC 3207) with a
 // self-signed certificate and AUTH (RFC 4954), and saves a profile whose
 // password is remembered in the (in-memory) keyring.
-func secureSetup(t *testing.T) (*App, *receiver.Receiver, TestRequest, string) {
+func secureSetup(t *testing.T) (*Services, *receiver.Receiver, TestRequest, string) {
 	t.Helper()
 	r, host, port := startReceiver(t, receiver.Config{TLS: true, AuthUser: "relay@contoso.test", AuthPassword: keyringSecret, RequireAuth: true})
 	a, _ := newTestApp(t)
@@ -22,7 +22,7 @@ func secureSetup(t *testing.T) (*App, *receiver.Receiver, TestRequest, string) {
 	p.Target = profile.Target{Host: host, Port: port, TLS: profile.TLSStartTLS}
 	p.Envelope = profile.Envelope{From: "admin@fabrikam.test", To: []string{"user@contoso.test"}}
 	p.Auth = profile.Auth{Mechanism: "PLAIN", User: "relay@contoso.test"}
-	saved, err := a.SaveProfile(p, keyringSecret)
+	saved, err := a.Profiles.SaveProfile(p, keyringSecret, "en")
 	if err != nil || saved.Warning != "" {
 		t.Fatalf("SaveProfile = %+v, %v", saved, err)
 	}
@@ -39,7 +39,7 @@ func secureSetup(t *testing.T) (*App, *receiver.Receiver, TestRequest, string) {
 func TestStartTestTLSAndAuthFromKeyring(t *testing.T) {
 	a, r, req, _ := secureSetup(t)
 	req.InsecureSkipVerify = true // the receiver's certificate is self-signed
-	res, err := a.StartTest("sec-1", req)
+	res, err := a.Sessions.StartTest("sec-1", req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +71,8 @@ func TestStartTestTLSAndAuthFromKeyring(t *testing.T) {
 	}
 	for _, f := range []string{"text", "html", "json", "raw"} {
 		d := &recordingDialogs{dir: t.TempDir()}
-		a.dialogs = d
-		path, err := a.ExportResult("sec-1", f)
+		a.Exports.dialogs = d
+		path, err := a.Exports.ExportResult("sec-1", f, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,8 +88,8 @@ func TestStartTestTLSAndAuthFromKeyring(t *testing.T) {
 func TestStartTestTLSVerifyFailure(t *testing.T) {
 	a, r, req, _ := secureSetup(t)
 	rec := &recorder{}
-	a.emit = rec.emit
-	res, err := a.StartTest("sec-2", req)
+	a.Sessions.emit = EmitFunc(rec.emit)
+	res, err := a.Sessions.StartTest("sec-2", req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,21 +138,21 @@ func TestStartTestAuthPasswordRules(t *testing.T) {
 	a, _, req, id := secureSetup(t)
 	req.InsecureSkipVerify = true
 	req.AuthUser = "other@contoso.test"
-	res, err := a.StartTest("sec-3", req)
+	res, err := a.Sessions.StartTest("sec-3", req)
 	if err != nil || res.FieldErrors["password"] == "" || len(res.Transcript) != 0 {
 		t.Errorf("another user with the profile's id = %+v, %v", res, err)
 	}
 	req.AuthUser, req.ProfileID = "relay@contoso.test", ""
-	if res, _ := a.StartTest("sec-4", req); res.FieldErrors["password"] == "" {
+	if res, _ := a.Sessions.StartTest("sec-4", req); res.FieldErrors["password"] == "" {
 		t.Errorf("no profile and no password = %+v", res.FieldErrors)
 	}
 	req.ProfileID = "../" + id
-	if res, _ := a.StartTest("sec-5", req); res.FieldErrors["password"] == "" {
+	if res, _ := a.Sessions.StartTest("sec-5", req); res.FieldErrors["password"] == "" {
 		t.Errorf("a malformed profile id = %+v", res.FieldErrors)
 	}
 	// A typed password wins over the remembered one.
 	req.ProfileID, req.Password = id, "wrong"
-	res, _ = a.StartTest("sec-6", req)
+	res, _ = a.Sessions.StartTest("sec-6", req)
 	if res.OK || len(res.Runs) != 1 {
 		t.Fatalf("typed wrong password = %+v", res)
 	}

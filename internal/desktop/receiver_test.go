@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"net"
@@ -30,11 +30,11 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func TestReceiverBindings(t *testing.T) {
 	a, rec := newTestApp(t)
-	st, err := a.StartReceiver(ReceiverRequest{Addr: "127.0.0.1:0", RejectRcpt: `^nobody@`, Lang: "en"})
+	st, err := a.Receiver.StartReceiver(ReceiverRequest{Addr: "127.0.0.1:0", RejectRcpt: `^nobody@`, Lang: "en"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.StopReceiver()
+	defer a.Receiver.StopReceiver()
 	if !st.Running || st.Host != "127.0.0.1" || st.Port == 0 {
 		t.Fatalf("status = %+v", st)
 	}
@@ -48,20 +48,20 @@ func TestReceiverBindings(t *testing.T) {
 		t.Fatalf("rejected recipient: %v", err)
 	}
 	waitFor(t, "two closed connections", func() bool {
-		s := a.ReceiverState()
+		s := a.Receiver.ReceiverState()
 		return len(s.Connections) == 2 && !s.Connections[0].Open && !s.Connections[1].Open
 	})
-	s := a.ReceiverState()
+	s := a.Receiver.ReceiverState()
 	if len(s.Messages) != 1 || s.Messages[0].Subject != "Prueba de flujo" || s.Messages[0].Rcpts[0] != "user@contoso.test" {
 		t.Fatalf("messages = %+v", s.Messages)
 	}
 	if len(s.Connections[0].Lines) == 0 || !strings.HasPrefix(s.Connections[0].Lines[0], "S: 220") {
 		t.Errorf("transcript = %q", s.Connections[0].Lines)
 	}
-	waitFor(t, "a change event", func() bool { return len(rec.named(ReceiverEvent)) >= 2 })
+	waitFor(t, "a change event", func() bool { return len(rec.named(EventReceiverChanged)) >= 2 })
 
-	a.StopReceiver()
-	if a.ReceiverState().Running {
+	a.Receiver.StopReceiver()
+	if a.Receiver.ReceiverState().Running {
 		t.Fatal("still running after StopReceiver")
 	}
 	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
@@ -82,16 +82,16 @@ func TestReceiverBadInput(t *testing.T) {
 		"banner delay": {Addr: "127.0.0.1:0", BannerDelayMS: -1, Lang: "es"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := a.StartReceiver(req)
+			_, err := a.Receiver.StartReceiver(req)
 			if err == nil {
 				t.Fatal("accepted")
 			}
 			req.Lang = "en"
-			_, errEN := a.StartReceiver(req)
+			_, errEN := a.Receiver.StartReceiver(req)
 			if errEN == nil || errEN.Error() == err.Error() {
 				t.Errorf("same text in both languages: %v", err)
 			}
-			if a.ReceiverState().Running {
+			if a.Receiver.ReceiverState().Running {
 				t.Error("running after a failed start")
 			}
 		})
@@ -105,11 +105,11 @@ func TestStartDemoFallsBackToAFreePort(t *testing.T) {
 	if hold != nil {
 		defer hold.Close()
 	}
-	st, err := a.StartDemo("en")
+	st, err := a.Receiver.StartDemo("en")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.shutdown(t.Context())
+	defer a.Shutdown()
 	if !st.Running || st.Host != "127.0.0.1" {
 		t.Fatalf("demo = %+v", st)
 	}

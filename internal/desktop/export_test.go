@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"encoding/json"
@@ -42,14 +42,14 @@ func (d *recordingDialogs) OpenFile(string, string) (string, error) { return "",
 
 // runReal runs one session against a loopback receiver, so exports render
 // a Result the engine really produced.
-func runReal(t *testing.T, a *App, id string, mutate func(*TestRequest)) RunResult {
+func runReal(t *testing.T, a *Services, id string, mutate func(*TestRequest)) RunResult {
 	t.Helper()
 	_, host, port := startReceiver(t, receiver.Config{})
 	req := baseRequest(host, port)
 	if mutate != nil {
 		mutate(&req)
 	}
-	res, err := a.StartTest(id, req)
+	res, err := a.Sessions.StartTest(id, req)
 	if err != nil || !res.OK {
 		t.Fatalf("StartTest = %+v, %v", res, err)
 	}
@@ -92,8 +92,8 @@ func TestExportResultEveryFormat(t *testing.T) {
 	} {
 		t.Run(tc.format, func(t *testing.T) {
 			d := &recordingDialogs{dir: t.TempDir()}
-			a.dialogs = d
-			path, err := a.ExportResult("exp-1", tc.format)
+			a.Exports.dialogs = d
+			path, err := a.Exports.ExportResult("exp-1", tc.format, "en")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,16 +118,17 @@ func TestExportResultEveryFormat(t *testing.T) {
 
 func TestExportResultRefusals(t *testing.T) {
 	a, _ := newTestApp(t)
-	if err := a.SaveSettings(Settings{Lang: "es"}); err != nil {
+	// The call's language decides, not the settings file.
+	if err := a.Settings.SaveSettings(UserSettings{Lang: "en"}); err != nil {
 		t.Fatal(err)
 	}
 	d := &recordingDialogs{dir: t.TempDir()}
-	a.dialogs = d
-	if _, err := a.ExportResult("nope", "html"); err == nil || !strings.Contains(err.Error(), "No hay resultado") {
+	a.Exports.dialogs = d
+	if _, err := a.Exports.ExportResult("nope", "html", "es"); err == nil || !strings.Contains(err.Error(), "No hay resultado") {
 		t.Errorf("unknown session: %v (want a Spanish explanation)", err)
 	}
 	runReal(t, a, "exp-2", nil)
-	if _, err := a.ExportResult("exp-2", "pdf\r\nx"); err == nil || strings.ContainsAny(err.Error(), "\r\n") {
+	if _, err := a.Exports.ExportResult("exp-2", "pdf\r\nx", "es"); err == nil || strings.ContainsAny(err.Error(), "\r\n") {
 		t.Errorf("unknown format: %v (want an error with the value escaped)", err)
 	}
 	if d.name != "" {
@@ -135,19 +136,19 @@ func TestExportResultRefusals(t *testing.T) {
 	}
 
 	d.cancel = true
-	if path, err := a.ExportResult("exp-2", "text"); path != "" || err != nil {
+	if path, err := a.Exports.ExportResult("exp-2", "text", "es"); path != "" || err != nil {
 		t.Errorf("cancelled dialog = %q, %v", path, err)
 	}
 
 	// A name typed without the extension still gets the chosen format.
 	d.cancel, d.answer = false, "informe"
-	path, err := a.ExportResult("exp-2", "json")
+	path, err := a.Exports.ExportResult("exp-2", "json", "es")
 	if err != nil || filepath.Base(path) != "informe.json" || !json.Valid(mustRead(t, path)) {
 		t.Errorf("typed name without extension = %q, %v", path, err)
 	}
 	// So does one with another format's extension: the menu item decides.
 	d.answer = "informe.txt"
-	path, err = a.ExportResult("exp-2", "html")
+	path, err = a.Exports.ExportResult("exp-2", "html", "es")
 	if err != nil || filepath.Base(path) != "informe.txt.html" {
 		t.Errorf("typed name with .txt for HTML = %q, %v", path, err)
 	}
@@ -155,12 +156,12 @@ func TestExportResultRefusals(t *testing.T) {
 	// A folder that does not exist is an error in the UI language.
 	d.dir = filepath.Join(d.dir, "missing")
 	d.answer = ""
-	if _, err := a.ExportResult("exp-2", "text"); err == nil || !strings.Contains(err.Error(), "No se pudo guardar") {
+	if _, err := a.Exports.ExportResult("exp-2", "text", "es"); err == nil || !strings.Contains(err.Error(), "No se pudo guardar") {
 		t.Errorf("unwritable folder: %v", err)
 	}
 
-	a.dialogs = nil
-	if _, err := a.ExportResult("exp-2", "text"); err == nil {
+	a.Exports.dialogs = nil
+	if _, err := a.Exports.ExportResult("exp-2", "text", "es"); err == nil {
 		t.Error("export without a window succeeded")
 	}
 }
@@ -197,7 +198,7 @@ func TestResultCacheKeepsTheLast(t *testing.T) {
 func TestSaveDirEnv(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv(SaveDirEnv, dir)
-	got, err := wailsDialogs{}.SaveFile("x", "../../evil/smtpprobe-a.html", "*.html")
+	got, err := E2EDialogs(nil).SaveFile("x", "../../evil/smtpprobe-a.html", "*.html")
 	if err != nil || got != filepath.Join(dir, "smtpprobe-a.html") {
 		t.Errorf("SaveFile = %q, %v", got, err)
 	}
@@ -214,15 +215,15 @@ func TestCopyAsNeverLeaksTheSecret(t *testing.T) {
 	p.Envelope = profile.Envelope{From: "admin@contoso.test", To: []string{"user@fabrikam.test"}}
 	p.Auth = profile.Auth{Mechanism: "PLAIN", User: "admin@contoso.test"}
 	p.Message = profile.Message{Subject: "Test", Body: "Hello"}
-	saved, err := a.SaveProfile(p, secret)
+	saved, err := a.Profiles.SaveProfile(p, secret, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := a.GetProfile(saved.Profile.ID)
+	loaded, err := a.Profiles.GetProfile(saved.Profile.ID, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
-	swaks, err := a.CopyAsSwaks(loaded)
+	swaks, err := a.Exports.CopyAsSwaks(loaded, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +231,7 @@ func TestCopyAsNeverLeaksTheSecret(t *testing.T) {
 		t.Errorf("swaks = %s", swaks)
 	}
 	for _, l := range []string{"en", "es"} {
-		script, err := a.CopyAsTelnet(loaded, l)
+		script, err := a.Exports.CopyAsTelnet(loaded, l)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,11 +251,11 @@ func TestCopyAsHostileForm(t *testing.T) {
 	p := profile.Profile{}
 	p.Target.Host = "mx.contoso.test\r\nQUIT"
 	p.Envelope.To = []string{"user@contoso.test\r\nRCPT TO:<x@evil.test>"}
-	swaks, err := a.CopyAsSwaks(p)
+	swaks, err := a.Exports.CopyAsSwaks(p, "en")
 	if err != nil || strings.ContainsAny(swaks, "\r\n") {
 		t.Errorf("swaks = %q, %v", swaks, err)
 	}
-	script, err := a.CopyAsTelnet(p, "en")
+	script, err := a.Exports.CopyAsTelnet(p, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +272,7 @@ func TestCopyAsHostileForm(t *testing.T) {
 		t.Errorf("%d QUIT lines in the telnet script, want 1:\n%s", quits, script)
 	}
 	p.Message.Body = strings.Repeat("x", profile.MaxBody+1)
-	if _, err := a.CopyAsSwaks(p); err == nil {
+	if _, err := a.Exports.CopyAsSwaks(p, "en"); err == nil {
 		t.Error("an oversize body was copied")
 	}
 }
@@ -343,7 +344,7 @@ func TestStartTestChunkingAndTimeoutErrors(t *testing.T) {
 	_, host, port := startReceiver(t, receiver.Config{})
 	req := baseRequest(host, port)
 	req.Timeouts.Banner = "forever"
-	bad, err := a.StartTest("adv-2", req)
+	bad, err := a.Sessions.StartTest("adv-2", req)
 	if err != nil || bad.FieldErrors["timeoutBanner"] == "" || len(bad.Transcript) != 0 || bad.ExitCode != 2 {
 		t.Errorf("bad timeout = %+v, %v", bad, err)
 	}
@@ -353,7 +354,7 @@ func TestStartTestChunkingAndTimeoutErrors(t *testing.T) {
 // copy in frontend/src/stores/form.ts from drifting from
 // session.DefaultTimeouts.
 func TestWizardTimeoutPlaceholdersMatchEngine(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("frontend", "src", "stores", "form.ts"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "frontend", "src", "stores", "form.ts"))
 	if err != nil {
 		t.Fatal(err)
 	}

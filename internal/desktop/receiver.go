@@ -1,4 +1,4 @@
-package main
+package desktop
 
 import (
 	"context"
@@ -14,10 +14,6 @@ import (
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/receiver"
 )
-
-// ReceiverEvent is emitted (throttled) whenever the built-in receiver's
-// connections or messages change; the Receive tab then asks for the state.
-const ReceiverEvent = "receiver:changed"
 
 // receiverThrottle bounds how often ReceiverEvent fires: a busy receiver
 // records a line per command, far more than a list needs to redraw.
@@ -72,8 +68,12 @@ type ReceiverStatus struct {
 	Messages    []ReceiverMessage `json:"messages"`
 }
 
-// receiverSlot holds the one receiver the app runs.
-type receiverSlot struct {
+// Receiver runs the built-in SMTP server of the Receive tab (one at a
+// time) and the first-run demo.
+type Receiver struct {
+	life *lifetime
+	emit Emitter
+
 	mu  sync.Mutex
 	r   *receiver.Receiver
 	thr *throttle
@@ -85,7 +85,7 @@ const maxLinesShown = 200
 
 // StartReceiver starts the built-in SMTP server (stopping a running one
 // first). Errors explain in req.Lang what to do, e.g. for a busy port 25.
-func (a *App) StartReceiver(req ReceiverRequest) (ReceiverStatus, error) {
+func (a *Receiver) StartReceiver(req ReceiverRequest) (ReceiverStatus, error) {
 	l := parseLang(req.Lang)
 	cfg := receiver.Config{
 		Addr:        strings.TrimSpace(req.Addr),
@@ -115,14 +115,14 @@ func (a *App) StartReceiver(req ReceiverRequest) (ReceiverStatus, error) {
 	}
 	a.StopReceiver()
 
-	thr := newThrottle(receiverThrottle, func() { a.emit(ReceiverEvent) })
+	thr := newThrottle(receiverThrottle, func() { a.emit.Emit(EventReceiverChanged) })
 	cfg.OnEvent = func(receiver.Event) { thr.poke() }
 	r, err := receiver.New(cfg)
 	if err != nil {
 		thr.stop()
 		return ReceiverStatus{}, fmt.Errorf("receiver: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(a.ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(a.life.context(), 10*time.Second)
 	defer cancel()
 	if err := r.Start(ctx); err != nil {
 		thr.stop()
@@ -132,32 +132,32 @@ func (a *App) StartReceiver(req ReceiverRequest) (ReceiverStatus, error) {
 		}
 		return ReceiverStatus{}, fmt.Errorf("receiver: %w", err)
 	}
-	a.recv.mu.Lock()
-	a.recv.r, a.recv.thr = r, thr
-	a.recv.mu.Unlock()
-	a.emit(ReceiverEvent)
+	a.mu.Lock()
+	a.r, a.thr = r, thr
+	a.mu.Unlock()
+	a.emit.Emit(EventReceiverChanged)
 	return a.ReceiverState(), nil
 }
 
 // StopReceiver stops the built-in server; its records are dropped.
-func (a *App) StopReceiver() {
-	a.recv.mu.Lock()
-	r, thr := a.recv.r, a.recv.thr
-	a.recv.r, a.recv.thr = nil, nil
-	a.recv.mu.Unlock()
+func (a *Receiver) StopReceiver() {
+	a.mu.Lock()
+	r, thr := a.r, a.thr
+	a.r, a.thr = nil, nil
+	a.mu.Unlock()
 	if r != nil {
 		_ = r.Close()
 		thr.stop()
-		a.emit(ReceiverEvent)
+		a.emit.Emit(EventReceiverChanged)
 	}
 }
 
 // ReceiverState returns whether the receiver runs, where, and what it
 // received.
-func (a *App) ReceiverState() ReceiverStatus {
-	a.recv.mu.Lock()
-	r := a.recv.r
-	a.recv.mu.Unlock()
+func (a *Receiver) ReceiverState() ReceiverStatus {
+	a.mu.Lock()
+	r := a.r
+	a.mu.Unlock()
 	st := ReceiverStatus{Connections: []ReceiverConn{}, Messages: []ReceiverMessage{}}
 	if r == nil {
 		return st
@@ -198,17 +198,6 @@ func (a *App) ReceiverState() ReceiverStatus {
 		st.Messages = append(st.Messages, rm)
 	}
 	return st
-}
-
-// shutdown stops what the app started; main may call it when the window
-// closes.
-func (a *App) shutdown(context.Context) {
-	a.StopReceiver()
-	a.sessionsMu.Lock()
-	for _, cancel := range a.sessions {
-		cancel()
-	}
-	a.sessionsMu.Unlock()
 }
 
 // throttle runs fn at most once per interval after poke, always once more
@@ -262,7 +251,7 @@ func (t *throttle) stop() {
 // 127.0.0.1:2525 when free, else on any free loopback port, so a newcomer
 // sees a whole successful session without a network. The frontend fills a
 // profile aimed at the returned host and port.
-func (a *App) StartDemo(langCode string) (ReceiverStatus, error) {
+func (a *Receiver) StartDemo(langCode string) (ReceiverStatus, error) {
 	req := ReceiverRequest{Addr: receiver.DefaultAddr, Domain: receiver.DefaultDomain, Lang: langCode}
 	st, err := a.StartReceiver(req)
 	if err == nil {
