@@ -126,26 +126,53 @@ func Preload() {
 	}
 }
 
-// lazyRegexp is a text rule's regexp, compiled once on first use; entries
-// are shared by concurrent evaluations.
+// lazyRegexp is a regexp compiled once, on first use, and safe to share
+// between concurrent evaluations. The package has about a hundred regexps
+// (text rules, bounce extraction, software signatures); compiling them at
+// package init cost every smtpprobe process, whatever it ran, before main.
 type lazyRegexp struct {
 	once sync.Once
 	re   *regexp.Regexp
 }
 
+// compile returns the regexp of expr, compiling it the first time. expr is
+// always the same for one lazyRegexp.
+func (l *lazyRegexp) compile(expr string) *regexp.Regexp {
+	l.once.Do(func() { l.re = regexp.MustCompile(expr) })
+	return l.re
+}
+
 // textRule returns the compiled text rule of an entry that has one. The
 // generator and parseKnowledge have checked that it compiles.
-func (e *entry) textRule() *regexp.Regexp {
-	e.rx.once.Do(func() { e.rx.re = regexp.MustCompile(e.Text) })
-	return e.rx.re
+func (e *entry) textRule() *regexp.Regexp { return e.rx.compile(e.Text) }
+
+// lazyRE is a package-level regexp compiled on first use.
+type lazyRE struct {
+	lazyRegexp
+	expr string
 }
+
+// lazyREs are all the package-level lazy regexps, so that a test compiles
+// each one: a bad expression must fail the tests, not a user's first run.
+var lazyREs []*lazyRE
+
+// lazyMustCompile is regexp.MustCompile, deferred to the first get. It is
+// called only from package-level variable declarations.
+func lazyMustCompile(expr string) *lazyRE {
+	l := &lazyRE{expr: expr}
+	lazyREs = append(lazyREs, l)
+	return l
+}
+
+// get returns the compiled regexp.
+func (l *lazyRE) get() *regexp.Regexp { return l.compile(l.expr) }
 
 // enhancedRe is an enhanced status code (RFC 3463 §2: class "." subject "."
 // detail, 1–3 digits each); registry keys use X for the class and XXX for a
 // whole subject.
 var (
-	enhancedRe = regexp.MustCompile(`^([245])\.(\d{1,3})\.(\d{1,3})$`)
-	registryRe = regexp.MustCompile(`^X\.(\d{1,3})\.(\d{1,3}|XXX)$`)
+	enhancedRe = lazyMustCompile(`^([245])\.(\d{1,3})\.(\d{1,3})$`)
+	registryRe = lazyMustCompile(`^X\.(\d{1,3})\.(\d{1,3}|XXX)$`)
 )
 
 func parseKnowledge(fsys fs.FS) (*knowledge, error) {
@@ -381,7 +408,7 @@ func (e *entry) compile() error {
 // parseEnhanced fills lo and hi from an exact code ("5.7.57"), a range
 // ("5.7.606-5.7.649") or a registry key ("X.7.1", "X.7.XXX").
 func (e *entry) parseEnhanced() (registry bool, err error) {
-	if m := registryRe.FindStringSubmatch(e.Enhanced); m != nil {
+	if m := registryRe.get().FindStringSubmatch(e.Enhanced); m != nil {
 		e.lo[1], _ = strconv.Atoi(m[1])
 		if m[2] == "XXX" {
 			e.lo[2] = -1
@@ -409,7 +436,7 @@ func (e *entry) parseEnhanced() (registry bool, err error) {
 }
 
 func parseTriple(s string) ([3]int, bool) {
-	m := enhancedRe.FindStringSubmatch(s)
+	m := enhancedRe.get().FindStringSubmatch(s)
 	if m == nil {
 		return [3]int{}, false
 	}

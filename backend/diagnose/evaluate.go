@@ -211,7 +211,7 @@ func matchText(r *smtpwire.Reply) string {
 		}
 		// Continuation lines repeat the enhanced code ("550-5.7.1 ..."); it
 		// would split phrases the text rules look for.
-		if f, rest, ok := strings.Cut(l, " "); ok && enhancedRe.MatchString(f) {
+		if f, rest, ok := strings.Cut(l, " "); ok && enhancedRe.get().MatchString(f) {
 			l = rest
 		}
 		if room := maxMatchText - sb.Len(); len(l) > room {

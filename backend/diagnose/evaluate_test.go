@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -298,7 +299,7 @@ func TestHostileReplies(t *testing.T) {
 		if ev.Summary.EN == "" || ev.Rule == "" {
 			t.Errorf("reply %d/%q: empty evaluation", r.Code, r.Enhanced)
 		}
-		if ev.Enhanced != "" && !enhancedRe.MatchString(ev.Enhanced) {
+		if ev.Enhanced != "" && !enhancedRe.get().MatchString(ev.Enhanced) {
 			t.Errorf("reply %d: enhanced %q passed through unchecked", r.Code, ev.Enhanced)
 		}
 	}
@@ -345,6 +346,23 @@ func TestAuthFailureKindsExplained(t *testing.T) {
 		}
 		if ev.Summary.EN == "" || ev.Summary.ES == "" || ev.Summary.ES == ev.Summary.EN || len(ev.Actions) == 0 {
 			t.Errorf("%s: incomplete explanation %+v", kind, ev.Summary)
+		}
+	}
+}
+
+// TestLazyRegexpsCompile compiles every package-level regexp that is
+// compiled on first use, as regexp.MustCompile at init used to: a typo in
+// one must fail here.
+func TestLazyRegexpsCompile(t *testing.T) {
+	if len(lazyREs) < 20 {
+		t.Fatalf("only %d lazy regexps registered; extract.go and software.go have more", len(lazyREs))
+	}
+	for _, l := range lazyREs {
+		if _, err := regexp.Compile(l.expr); err != nil {
+			t.Errorf("%q: %v", l.expr, err)
+		}
+		if l.get() == nil {
+			t.Errorf("%q: get returned nil", l.expr)
 		}
 	}
 }

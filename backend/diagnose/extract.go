@@ -1,7 +1,6 @@
 package diagnose
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -105,7 +104,7 @@ type decoration struct {
 	// hints are lower-case words one of which the line must contain for re
 	// to be tried (a cheap filter: most lines hold none).
 	hints []string
-	re    *regexp.Regexp
+	re    *lazyRE
 	// step gives the step from the match, when the wording names one.
 	step func(m []string) string
 	// closer, when set, is what ends the reply on the same line: the quote
@@ -118,47 +117,47 @@ type decoration struct {
 var decorations = []decoration{
 	// Exim: "SMTP error from remote mail server after RCPT TO:<u@x>:", the
 	// reply on the same line (its log) or the next (its bounce).
-	{hints: []string{"smtp error"}, re: regexp.MustCompile(`(?i)\bSMTP error from remote (?:mail server|mailer|server) after ((?:pipelined )?(?:RCPT TO|MAIL FROM):<[^>]*>[^:]*|[^:]*):\s*`),
+	{hints: []string{"smtp error"}, re: lazyMustCompile(`(?i)\bSMTP error from remote (?:mail server|mailer|server) after ((?:pipelined )?(?:RCPT TO|MAIL FROM):<[^>]*>[^:]*|[^:]*):\s*`),
 		step: func(m []string) string { return stepOfCommand(m[1]) }},
 	// Postfix: "host mx.example[192.0.2.1] said: 550 ...", and "refused to
 	// talk to me: 554 ..." for a refused greeting.
-	{hints: []string{"said:"}, re: regexp.MustCompile(`(?i)\bsaid:\s*`)},
-	{hints: []string{"refused to talk"}, re: regexp.MustCompile(`(?i)\brefused to talk to me:\s*`), step: func([]string) string { return "banner" }},
+	{hints: []string{"said:"}, re: lazyMustCompile(`(?i)\bsaid:\s*`)},
+	{hints: []string{"refused to talk"}, re: lazyMustCompile(`(?i)\brefused to talk to me:\s*`), step: func([]string) string { return "banner" }},
 	// Exchange: "Remote Server returned '550 5.1.1 ...'", also with the
 	// recipient and "#" first (Exchange 2007).
-	{hints: []string{"returned"}, re: regexp.MustCompile(`(?i)\breturned\s*(['"])\s*(?:<[^>]*>\s*)?#?\s*`), closer: func(m []string) string { return m[1] }},
+	{hints: []string{"returned"}, re: lazyMustCompile(`(?i)\breturned\s*(['"])\s*(?:<[^>]*>\s*)?#?\s*`), closer: func(m []string) string { return m[1] }},
 	// Exchange Online message trace and NDRs: "[{LED=550 5.1.1 ...};{MSG=}...".
-	{hints: []string{"{led="}, re: regexp.MustCompile(`\{LED=\s*`), closer: func([]string) string { return "}" }},
+	{hints: []string{"{led="}, re: lazyMustCompile(`\{LED=\s*`), closer: func([]string) string { return "}" }},
 	// RFC 3464 Diagnostic-Code "smtp; 550 ...", and Outlook's "#< #5.1.1
 	// smtp;550 ...> #SMTP#".
-	{hints: []string{"smtp"}, re: regexp.MustCompile(`(?i)\bsmtp\s*;\s*`)},
+	{hints: []string{"smtp"}, re: lazyMustCompile(`(?i)\bsmtp\s*;\s*`)},
 	// Sendmail's transcript: "<<< 550 5.1.1 <u@x>... User unknown".
-	{hints: []string{"<<<"}, re: regexp.MustCompile(`^\s*<<<\s*`), sendmail: true},
+	{hints: []string{"<<<"}, re: lazyMustCompile(`^\s*<<<\s*`), sendmail: true},
 	// Other "error:"-style lead-ins ("Error: 550 ...", "Remote host said:").
-	{hints: []string{"error", "reason", "response", "status"}, re: regexp.MustCompile(`(?i)\b(?:error|reason|response|status)\s*:\s*`)},
+	{hints: []string{"error", "reason", "response", "status"}, re: lazyMustCompile(`(?i)\b(?:error|reason|response|status)\s*:\s*`)},
 	// Exchange 2010 names the remote server first: "mx.fabrikam.com #550
 	// 5.1.1 ... ##".
-	{hints: []string{"#"}, re: regexp.MustCompile(`(?:^|\s)#\s*`)},
+	{hints: []string{"#"}, re: lazyMustCompile(`(?:^|\s)#\s*`)},
 	// A reply at the start of the line, maybe after "#" (Exchange 2007:
 	// "#550 5.1.1 ... ##") or a quote.
-	{re: regexp.MustCompile(`^[\s#'"]*`)},
+	{re: lazyMustCompile(`^[\s#'"]*`)},
 }
 
 // sendmailCmd is a command line of Sendmail's transcript (">>> RCPT
 // To:<u@x>"): the step of the reply after it.
-var sendmailCmd = regexp.MustCompile(`^\s*>>>\s*(.*)$`)
+var sendmailCmd = lazyMustCompile(`^\s*>>>\s*(.*)$`)
 
 // header matches a header field line (a DSN's "Final-Recipient: ..."),
 // which ends a reply being continued.
-var header = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*:(?:\s|$)`)
+var header = lazyMustCompile(`^[A-Za-z][A-Za-z0-9-]*:(?:\s|$)`)
 
 // inReplyTo is Postfix's "(in reply to RCPT TO command)" after a reply.
-var inReplyTo = regexp.MustCompile(`(?i)\s*\(in reply to ([^()]*)\)\s*$`)
+var inReplyTo = lazyMustCompile(`(?i)\s*\(in reply to ([^()]*)\)\s*$`)
 
 // trailers are what some software writes right after a reply.
-var trailers = []*regexp.Regexp{
-	regexp.MustCompile(`\s*>\s*#SMTP#\s*$`), // Outlook "...> #SMTP#"
-	regexp.MustCompile(`\s*##\s*$`),         // Exchange 2007 "... ##"
+var trailers = []*lazyRE{
+	lazyMustCompile(`\s*>\s*#SMTP#\s*$`), // Outlook "...> #SMTP#"
+	lazyMustCompile(`\s*##\s*$`),         // Exchange 2007 "... ##"
 }
 
 // replyStart reports whether s starts with a reply code (RFC 5321 §4.2:
@@ -235,7 +234,7 @@ func (f *found) extracted() (e Extracted, key string) {
 	// Postfix ends with "(in reply to RCPT TO command)", maybe wrapped onto
 	// the last lines.
 	joined := strings.Join(lines, " ")
-	if m := inReplyTo.FindStringSubmatchIndex(joined); m != nil {
+	if m := inReplyTo.get().FindStringSubmatchIndex(joined); m != nil {
 		if step == "" {
 			step = stepOfCommand(joined[m[2]:m[3]])
 		}
@@ -294,7 +293,7 @@ func cutJoined(lines []string, n int) []string {
 func (f *found) split(text string, sep byte) []string {
 	var out []string
 	enh := ""
-	if first, _, _ := strings.Cut(text, " "); enhancedRe.MatchString(first) && first[0] == f.code[0] {
+	if first, _, _ := strings.Cut(text, " "); enhancedRe.get().MatchString(first) && first[0] == f.code[0] {
 		enh = first
 	}
 	for sep == '-' {
@@ -331,7 +330,7 @@ func (x *extractor) line(line string) {
 		x.pending = ""
 		return
 	}
-	if m := sendmailCmd.FindStringSubmatch(line); m != nil {
+	if m := sendmailCmd.get().FindStringSubmatch(line); m != nil {
 		x.close()
 		x.pending = stepOfCommand(m[1])
 		return
@@ -341,7 +340,7 @@ func (x *extractor) line(line string) {
 	}
 	switch {
 	case x.cur == nil:
-	case header.MatchString(trimmed):
+	case header.get().MatchString(trimmed):
 		x.close()
 	default:
 		x.cur.join(trimmed)
@@ -364,7 +363,7 @@ func (x *extractor) start(line string) bool {
 		if len(d.hints) > 0 && !slices.ContainsFunc(d.hints, func(h string) bool { return strings.Contains(lower, h) }) {
 			continue
 		}
-		m := d.re.FindStringSubmatchIndex(line)
+		m := d.re.get().FindStringSubmatchIndex(line)
 		if m == nil {
 			continue
 		}
@@ -400,7 +399,7 @@ func (x *extractor) start(line string) bool {
 		}
 	}
 	for _, t := range trailers {
-		rest = t.ReplaceAllString(rest, "")
+		rest = t.get().ReplaceAllString(rest, "")
 	}
 	// Outlook wraps the whole reply in "<...>": an unmatched ">" at the end
 	// is not the reply's.

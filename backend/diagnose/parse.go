@@ -63,7 +63,7 @@ func ParseReply(text string) (*smtpwire.Reply, error) {
 		}
 		r.Lines = append(r.Lines, transcript.EscapeString(rest))
 	}
-	if f, _, _ := strings.Cut(r.Lines[0], " "); enhancedRe.MatchString(f) && int(f[0]-'0') == r.Code/100 {
+	if f, _, _ := strings.Cut(r.Lines[0], " "); enhancedRe.get().MatchString(f) && int(f[0]-'0') == r.Code/100 {
 		r.Enhanced = f
 	}
 	return r, nil

@@ -1,7 +1,6 @@
 package diagnose
 
 import (
-	"regexp"
 	"strings"
 
 	"smtpprobe/backend/smtpwire"
@@ -14,14 +13,14 @@ import (
 // explanations, never a fact shown as such.
 var softwareSigns = []struct {
 	sw Software
-	re *regexp.Regexp
+	re *lazyRE
 }{
-	{SoftwareMicrosoft365, regexp.MustCompile(`(?i)\.(?:prod\.)?(?:protection\.)?outlook\.com\b|\bmail\.protection\.outlook\b|\beop-[a-z0-9]+\.prod\b|\boffice365\.com\b`)},
-	{SoftwareGmail, regexp.MustCompile(`(?i)\bgsmtp\b|\bmx\.google\.com\b|\bsmtp\.gmail\.com\b|\bgoogle\.com ESMTP\b`)},
-	{SoftwareExchange, regexp.MustCompile(`(?i)Microsoft ESMTP MAIL Service|\bX-EXPS\b|\bXEXCH50\b|\bX-ANONYMOUSTLS\b|\bXRDST\b|\bXSHADOW(?:REQUEST)?\b|\bX-LINK2STATE\b`)},
-	{SoftwarePostfix, regexp.MustCompile(`(?i)\bESMTP Postfix\b|\bPostfix\b`)},
-	{SoftwareExim, regexp.MustCompile(`(?i)\bExim\b|\bX_PIPE_CONNECT\b`)},
-	{SoftwareSendmail, regexp.MustCompile(`(?i)\bSendmail\b|pleased to meet you`)},
+	{SoftwareMicrosoft365, lazyMustCompile(`(?i)\.(?:prod\.)?(?:protection\.)?outlook\.com\b|\bmail\.protection\.outlook\b|\beop-[a-z0-9]+\.prod\b|\boffice365\.com\b`)},
+	{SoftwareGmail, lazyMustCompile(`(?i)\bgsmtp\b|\bmx\.google\.com\b|\bsmtp\.gmail\.com\b|\bgoogle\.com ESMTP\b`)},
+	{SoftwareExchange, lazyMustCompile(`(?i)Microsoft ESMTP MAIL Service|\bX-EXPS\b|\bXEXCH50\b|\bX-ANONYMOUSTLS\b|\bXRDST\b|\bXSHADOW(?:REQUEST)?\b|\bX-LINK2STATE\b`)},
+	{SoftwarePostfix, lazyMustCompile(`(?i)\bESMTP Postfix\b|\bPostfix\b`)},
+	{SoftwareExim, lazyMustCompile(`(?i)\bExim\b|\bX_PIPE_CONNECT\b`)},
+	{SoftwareSendmail, lazyMustCompile(`(?i)\bSendmail\b|pleased to meet you`)},
 }
 
 // GuessSoftware guesses the server software from its banner and its EHLO
@@ -37,7 +36,7 @@ func GuessSoftware(banner, ehlo *smtpwire.Reply) Software {
 	}
 	text := sb.String()
 	for _, s := range softwareSigns {
-		if s.re.MatchString(text) {
+		if s.re.get().MatchString(text) {
 			return s.sw
 		}
 	}

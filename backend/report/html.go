@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"sync"
 
 	"smtpprobe/backend/diagnose"
 	"smtpprobe/backend/lang"
@@ -19,9 +20,12 @@ import (
 //go:embed report.html.tmpl
 var htmlSource string
 
-// The template is parsed once; a broken template is a programming error
-// that every test run catches.
-var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
+// htmlTemplate is parsed once, on first use rather than at package init:
+// every smtpprobe command links this package, and most never write HTML.
+// A broken template is a programming error that every test run catches.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(htmlSource))
+})
 
 // Labels only the HTML report uses.
 var (
@@ -151,7 +155,7 @@ func htmlAll(w io.Writer, rs []*session.Result, opts Options) error {
 	// Rendering into a buffer first means a template error never leaves a
 	// half page behind in w.
 	var buf bytes.Buffer
-	if err := htmlTemplate.Execute(&buf, v); err != nil {
+	if err := htmlTemplate().Execute(&buf, v); err != nil {
 		return fmt.Errorf("report: render HTML: %w", err)
 	}
 	if _, err := buf.WriteTo(w); err != nil {
