@@ -114,9 +114,10 @@ func kb() *knowledge { return loadKnowledge() }
 // Preload loads the knowledge and compiles every text rule now. Loading is
 // cheap (the entries are static data); the text rules are not (about 2 ms
 // for all of them), and without Preload each one is compiled by the first
-// evaluation that reaches it. Callers start Preload in the background while
-// they connect, so the first replies find the rules ready; an evaluation
-// running at the same time waits for, or compiles, the rule it needs.
+// evaluation that reaches it. A one-shot command does better without it
+// (most sessions reach few rules); a long-running caller may start it in
+// the background. An evaluation running at the same time waits for, or
+// compiles, the rule it needs.
 func Preload() {
 	k := kb()
 	for _, e := range k.replies {
