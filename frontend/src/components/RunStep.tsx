@@ -138,6 +138,7 @@ export function hostTitle(h: string, runs: { host: string; ip: string }[] | unde
 
 /** The host × step grid of an "every MX" run. */
 function HostGrid({ hosts, steps, runs }: { hosts: string[]; steps: Record<string, StepRow[]>; runs?: { host: string; ip: string }[] }) {
+  const lang = useStore(langStore);
   const t = useT();
   const names: string[] = [];
   for (const h of hosts) for (const st of steps[h] ?? []) if (!names.includes(st.name)) names.push(st.name);
@@ -161,7 +162,7 @@ function HostGrid({ hosts, steps, runs }: { hosts: string[]; steps: Record<strin
               return (
                 <TableCell key={n}>
                   {worst && (
-                    <Tooltip content={worst.reply ? `${worst.reply.code} ${worst.reply.lines?.[0] ?? ""}` : worst.error ?? ""} relationship="description">
+                    <Tooltip content={worst.reply ? `${worst.reply.code} ${worst.reply.lines?.[0] ?? ""}` : pick(lang, worst.error_text) || worst.error || ""} relationship="description">
                       <span style={{ display: "inline-flex", alignItems: "center", gap: 4, whiteSpace: "nowrap" }}>
                         <StatusIcon status={asStepStatus(worst.status)} /> {worst.reply?.code ?? ""}
                       </span>
