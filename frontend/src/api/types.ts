@@ -1,6 +1,7 @@
 // What the frontend needs beyond the models Wails generates from Go
-// (wailsjs/go/models.ts): every type Go sends is one of those models; this
-// file only strips their conversion helpers and names them.
+// (wailsjs/go/models.ts): every type Go sends is one of those models, or an
+// event payload generated from Go into events.gen.ts; this file only strips
+// their conversion helpers and names them.
 import type { desktop, diagnose, lang, tlsreport } from "../../wailsjs/go/models";
 
 /**
@@ -30,15 +31,11 @@ export type Dir = "C" | "S" | "I";
 export type StepStatus = "running" | "ok" | "warning" | "failed" | "skipped";
 
 /**
- * The payload of EventSessionStep (desktop.StepEvent). Wails generates
- * models only for types a bound method takes or returns, and no method
- * returns this one.
+ * The payload of EventSessionStep (desktop.StepEvent): no bound method
+ * returns it, so Wails makes no model of it and internal/desktop/genevents
+ * writes its interface from the Go struct.
  */
-export interface StepEvent {
-  host: string;
-  index: number;
-  step: Step;
-}
+export type { StepEvent } from "./events.gen";
 
 /** The direction of a transcript line; anything unknown shows as a note. */
 export function asDir(d: string): Dir {

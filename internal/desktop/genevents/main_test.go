@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"smtpprobe/internal/desktop"
 	"strings"
 	"testing"
 )
@@ -115,5 +118,33 @@ func TestEventsPicksTheEventConstants(t *testing.T) {
 	}
 	if _, err := generate(src); err == nil {
 		t.Error("a file without events generated something")
+	}
+}
+
+// The generated payload interface has exactly the keys encoding/json
+// writes for a real StepEvent, so the frontend reads what Go sends.
+func TestPayloadInterfaceMatchesJSON(t *testing.T) {
+	b, err := json.Marshal(desktop.StepEvent{Host: "mx.test", Index: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys map[string]any
+	if err := json.Unmarshal(b, &keys); err != nil {
+		t.Fatal(err)
+	}
+	iface, err := tsInterface(reflect.TypeFor[desktop.StepEvent]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range keys {
+		if !strings.Contains(iface, "\n  "+k+": ") && !strings.Contains(iface, "\n  "+k+"?: ") {
+			t.Errorf("JSON key %q is not in the interface:\n%s", k, iface)
+		}
+	}
+	if n := strings.Count(iface, ";\n"); n != len(keys) {
+		t.Errorf("interface has %d fields, JSON %d keys:\n%s", n, len(keys), iface)
+	}
+	if _, err := tsType(reflect.TypeFor[map[string]int]()); err == nil {
+		t.Error("a map type was accepted; payload types must map exactly")
 	}
 }
