@@ -97,7 +97,7 @@ func (k *knowledge) evaluateFailure(step, kind, detail string, ctx Context) Eval
 			found = append(found, e)
 		}
 	}
-	ev := Evaluation{Step: q.step, Failure: kind, Detail: shorten(transcript.EscapeString(detail), maxDetail)}
+	ev := Evaluation{Step: q.step, Failure: kind, Detail: Detail(detail)}
 	ev.Class = ClassPermanent
 	for _, e := range found {
 		if e.Transient != nil {
@@ -222,6 +222,11 @@ func matchText(r *smtpwire.Reply) string {
 	}
 	return sb.String()
 }
+
+// Detail is text as an Evaluation keeps it in Detail: escaped for display
+// and cut to the same bound. A caller that has the failure's text in
+// another language puts it there with this.
+func Detail(text string) string { return shorten(transcript.EscapeString(text), maxDetail) }
 
 // shorten cuts s to at most n bytes without splitting a UTF-8 sequence and
 // marks the cut.

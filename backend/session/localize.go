@@ -1,16 +1,9 @@
 package session
 
 import (
-	"unicode/utf8"
-
 	"smtpprobe/backend/diagnose"
 	"smtpprobe/backend/lang"
-	"smtpprobe/backend/transcript"
 )
-
-// maxDetail bounds the detail of a localized evaluation, as diagnose bounds
-// the one it keeps.
-const maxDetail = 512
 
 // localize returns ev in l. diagnose keeps one detail text, the step's
 // English error; the step has it in both languages, so a Spanish
@@ -18,15 +11,7 @@ const maxDetail = 512
 func localize(ev diagnose.Evaluation, s Step, l lang.Lang) diagnose.LocalizedEvaluation {
 	loc := ev.Localize(l)
 	if loc.Detail != "" && s.ErrorText != nil && l != lang.EN {
-		d := transcript.EscapeString(s.ErrorText.In(l))
-		if len(d) > maxDetail {
-			cut := maxDetail
-			for cut > 0 && !utf8.RuneStart(d[cut]) {
-				cut--
-			}
-			d = d[:cut] + "…"
-		}
-		loc.Detail = d
+		loc.Detail = diagnose.Detail(s.ErrorText.In(l))
 	}
 	return loc
 }
