@@ -107,6 +107,14 @@ var addressHeaders = map[string]bool{
 	"resent-from": true, "resent-to": true, "resent-cc": true, "resent-bcc": true, "resent-sender": true,
 }
 
+// Preload loads what Build loads on its first call, the local time zone of
+// the Date: header and the random source of the Message-ID, so that a
+// caller can do it ahead of time, away from the wire.
+func Preload() {
+	_, _ = time.Now().Zone()
+	_ = rand.Text()
+}
+
 func fieldErr(field, value string, kind lang.FieldKind, en, es string) error {
 	return lang.NewFieldError(field, value, kind, lang.Text{EN: en, ES: es})
 }
