@@ -203,15 +203,19 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usage(msg)
 	}
 	var results []*session.Result
+	stopLive := func() {}
 	if !asJSON {
-		o.OnEntry = func(e transcript.Entry) { printEntry(stdout, "", e) }
+		live := newLivePrinter(stdout)
+		o.OnEntry = func(e transcript.Entry) { live.entry("", e) }
 		o.OnHostEntry = func(h int, e transcript.Entry) {
 			prefix := "[mx] "
 			if h >= 0 {
 				prefix = fmt.Sprintf("[%d] ", h+1)
 			}
-			printEntry(stdout, prefix, e)
+			live.entry(prefix, e)
 		}
+		// The report below must follow the last transcript line.
+		stopLive = live.close
 	}
 	if allMX {
 		results, err = session.RunAllMX(ctx, o)
@@ -220,6 +224,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		r, err = session.Run(ctx, o)
 		results = []*session.Result{r}
 	}
+	stopLive()
 	if err != nil {
 		var fe *lang.FieldError
 		if errors.As(err, &fe) {
@@ -263,19 +268,6 @@ func readBodyFile(name string) ([]byte, error) {
 		return nil, fmt.Errorf("--body-file: %w", err)
 	}
 	return b, nil
-}
-
-// printEntry prints one transcript line as it happens: elapsed time, then
-// C: (sent), S: (received) or * (a note).
-func printEntry(w io.Writer, prefix string, e transcript.Entry) {
-	dir := "* "
-	switch e.Dir {
-	case transcript.Client:
-		dir = "C:"
-	case transcript.Server:
-		dir = "S:"
-	}
-	fmt.Fprintf(w, "%s%9.1f ms %s %s\n", prefix, e.ElapsedMS, dir, e.Text)
 }
 
 // printVerdict prints one line per step, the warnings, and the outcome.

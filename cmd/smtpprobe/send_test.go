@@ -26,14 +26,24 @@ type sendBackend struct {
 	mu     sync.Mutex
 	reject string
 	datas  []string
+	// onLogout, when set, is called as a session ends (QUIT or a close).
+	onLogout func()
 }
 
 func (b *sendBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &sendSess{b: b}, nil }
 
 type sendSess struct{ b *sendBackend }
 
-func (s *sendSess) Reset()                               {}
-func (s *sendSess) Logout() error                        { return nil }
+func (s *sendSess) Reset() {}
+func (s *sendSess) Logout() error {
+	s.b.mu.Lock()
+	f := s.b.onLogout
+	s.b.mu.Unlock()
+	if f != nil {
+		f()
+	}
+	return nil
+}
 func (s *sendSess) Mail(string, *smtp.MailOptions) error { return nil }
 func (s *sendSess) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if to == s.b.reject {
