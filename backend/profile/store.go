@@ -538,7 +538,7 @@ func (s *Store) read(id string) (Profile, error) {
 // readLimited reads a file of at most MaxFileSize bytes; a larger one is a
 // *DamagedError of kind DamageSize, found without reading it all.
 func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := atomicfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
