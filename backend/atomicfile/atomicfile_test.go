@@ -177,3 +177,58 @@ func TestWriteNew(t *testing.T) {
 		t.Errorf("%d files, want m1.eml and m2.eml", len(des))
 	}
 }
+
+// Open's Windows share mode lets a reader, a writer and a delete (the
+// rename of an atomic replace) in while the file is open; checked here as
+// numbers so it holds without a Windows machine.
+func TestReadParams(t *testing.T) {
+	access, share, disposition, flags := readParams()
+	for _, tt := range []struct {
+		name      string
+		got, want uint32
+	}{
+		{"access GENERIC_READ", access, 0x80000000},
+		{"share READ|WRITE|DELETE", share, 0x1 | 0x2 | 0x4},
+		{"disposition OPEN_EXISTING", disposition, 3},
+		{"flags NORMAL|BACKUP_SEMANTICS", flags, 0x80 | 0x02000000},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s: %#x, want %#x", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+// A file held open by Open can be replaced by WriteFile (on Windows this
+// is what FILE_SHARE_DELETE buys); the reader keeps reading what it opened.
+func TestReplaceWhileOpen(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "profile.json")
+	if err := WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := WriteFile(path, []byte("new"), 0o600); err != nil {
+		t.Fatalf("WriteFile while a reader holds the file: %v", err)
+	}
+	if got, err := io.ReadAll(f); err != nil || string(got) != "old" {
+		t.Errorf("the open reader read %q, %v; want the old content", got, err)
+	}
+	if got, err := os.ReadFile(path); err != nil || string(got) != "new" {
+		t.Errorf("the file holds %q, %v; want the new content", got, err)
+	}
+	if _, err := Open(filepath.Join(dir, "missing.json")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Open of a missing file = %v, want ErrNotExist", err)
+	}
+	d, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open of a folder: %v", err)
+	}
+	if fi, err := d.Stat(); err != nil || !fi.IsDir() {
+		t.Errorf("Open of a folder: Stat %v, %v", fi, err)
+	}
+	d.Close()
+}

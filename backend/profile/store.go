@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -536,9 +537,12 @@ func (s *Store) read(id string) (Profile, error) {
 }
 
 // readLimited reads a file of at most MaxFileSize bytes; a larger one is a
-// *DamagedError of kind DamageSize, found without reading it all.
+// *DamagedError of kind DamageSize, found without reading it all. A UTF-8
+// byte-order mark at the start is dropped: PowerShell 5.1's Out-File and
+// Set-Content -Encoding UTF8, and Notepad before Windows 10 1903, write
+// one, and encoding/json refuses it.
 func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := atomicfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -555,8 +559,11 @@ func readLimited(path string) ([]byte, error) {
 	if len(data) > MaxFileSize {
 		return nil, &DamagedError{File: filepath.Base(path), Kind: DamageSize, Err: fmt.Errorf("more than %d bytes", MaxFileSize)}
 	}
-	return data, nil
+	return bytes.TrimPrefix(data, utf8BOM), nil
 }
+
+// utf8BOM is U+FEFF encoded as UTF-8.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // idFromName returns the id of a profile file name "<id>.json".
 func idFromName(name string) (string, bool) {

@@ -459,3 +459,47 @@ func TestConcurrentSaves(t *testing.T) {
 		}
 	}
 }
+
+// Files written by Windows tools are read as they are: a UTF-8 byte-order
+// mark (PowerShell 5.1, older Notepad) is dropped, CRLF line ends are JSON
+// whitespace (RFC 8259 §2). Only a leading mark is dropped: one anywhere
+// else is still invalid JSON.
+func TestWindowsEditedFiles(t *testing.T) {
+	s := newTestStore(t)
+	plain, err := os.ReadFile("testdata/schema1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlf := strings.ReplaceAll(strings.ReplaceAll(string(plain), "\r\n", "\n"), "\n", "\r\n")
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name, data string
+		ok         bool
+	}{
+		{"BOM", "\uFEFF" + string(plain), true},
+		{"BOM and CRLF", "\uFEFF" + crlf, true},
+		{"CRLF", crlf, true},
+		{"BOM twice", "\uFEFF\uFEFF" + string(plain), false},
+		{"BOM inside", strings.Replace(string(plain), "{", "{\uFEFF", 1), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, tt.name+".json")
+			if err := os.WriteFile(path, []byte(tt.data), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			p, err := newTestStore(t).Import(path)
+			if tt.ok && (err != nil || p.Name != "Relay check <contoso>") {
+				t.Errorf("Import = %+v, %v; want the profile", p, err)
+			}
+			if !tt.ok && !errors.Is(err, ErrDamaged) {
+				t.Errorf("Import = %v, want ErrDamaged", err)
+			}
+		})
+	}
+	id := NewID()
+	stored := strings.ReplaceAll(mustEncode(t, Profile{Schema: 1, ID: id, Name: "Stored with a BOM", Envelope: Envelope{From: "a@b.test", To: []string{"c@d.test"}}}), "\n", "\r\n")
+	writeRaw(t, s, id+".json", "\uFEFF"+stored)
+	if p, err := s.Get(id); err != nil || p.Name != "Stored with a BOM" {
+		t.Errorf("Get of a stored file with a BOM = %+v, %v", p, err)
+	}
+}

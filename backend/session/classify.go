@@ -13,6 +13,7 @@ import (
 
 	"smtpprobe/backend/lang"
 	"smtpprobe/backend/mxlookup"
+	"smtpprobe/backend/neterrno"
 	"smtpprobe/backend/smtpwire"
 )
 
@@ -39,11 +40,11 @@ func classify(ctx context.Context, err error) Failure {
 		return FailTLS
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
 		return FailTimeout
-	case isAny(err, errnoRefused):
+	case neterrno.Of(err) == neterrno.Refused:
 		return FailRefused
-	case isAny(err, errnoReset):
+	case neterrno.Of(err) == neterrno.Reset:
 		return FailReset
-	case isAny(err, errnoUnreachable):
+	case neterrno.Of(err) == neterrno.Unreachable:
 		return FailUnreachable
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return FailClosed
@@ -51,15 +52,6 @@ func classify(ctx context.Context, err error) Failure {
 		return FailTimeout
 	}
 	return FailNetwork
-}
-
-func isAny(err error, targets []error) bool {
-	for _, t := range targets {
-		if errors.Is(err, t) {
-			return true
-		}
-	}
-	return false
 }
 
 // classifyDNS maps a resolver error to a failure kind.

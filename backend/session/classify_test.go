@@ -13,6 +13,7 @@ import (
 
 	"smtpprobe/backend/exitcode"
 	"smtpprobe/backend/mxlookup"
+	"smtpprobe/backend/neterrno"
 	"smtpprobe/backend/smtpwire"
 )
 
@@ -25,9 +26,9 @@ func TestClassify(t *testing.T) {
 		err  error
 		want Failure
 	}{
-		{"refused", op(os.NewSyscallError("connect", errnoRefused[0])), FailRefused},
-		{"reset", op(os.NewSyscallError("read", errnoReset[0])), FailReset},
-		{"unreachable", op(os.NewSyscallError("connect", errnoUnreachable[0])), FailUnreachable},
+		{"refused", op(os.NewSyscallError("connect", neterrno.Errors(neterrno.Refused)[0])), FailRefused},
+		{"reset", op(os.NewSyscallError("read", neterrno.Errors(neterrno.Reset)[0])), FailReset},
+		{"unreachable", op(os.NewSyscallError("connect", neterrno.Errors(neterrno.Unreachable)[0])), FailUnreachable},
 		{"deadline", op(os.ErrDeadlineExceeded), FailTimeout},
 		{"dial timeout", context.DeadlineExceeded, FailTimeout},
 		{"EOF", fmt.Errorf("reading reply: %w", io.EOF), FailClosed},

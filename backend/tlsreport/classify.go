@@ -9,9 +9,9 @@ import (
 	"net"
 	"os"
 	"strings"
-	"syscall"
 
 	"smtpprobe/backend/lang"
+	"smtpprobe/backend/neterrno"
 )
 
 // Kind names a class of TLS failure. The values are stable: they appear in
@@ -150,7 +150,7 @@ func classify(err error) (Kind, lang.Text) {
 		// crypto/tls reports a server that picked a version below our minimum
 		// with a plain error string, not a typed error.
 		return KindHandshake, textVersion
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || neterrno.Of(err) == neterrno.Reset:
 		return KindHandshake, textClosed
 	}
 	return KindHandshake, Text(KindHandshake)

@@ -521,3 +521,17 @@ func TestTextsBilingual(t *testing.T) {
 		}
 	}
 }
+
+// A server that resets the connection mid-handshake (SO_LINGER 0 sends an
+// RST) gets the same explanation as one that closes it, on every platform:
+// Windows reports WSAECONNRESET, never the syscall package's ECONNRESET.
+func TestResetDuringHandshake(t *testing.T) {
+	reset := startRaw(t, func(c net.Conn) {
+		c.Read(make([]byte, 1))
+		c.(*net.TCPConn).SetLinger(0)
+	})
+	_, rep, err := dial(t, reset, Options{ServerName: host})
+	if err == nil || rep.Problem == nil || rep.Problem.Kind != KindHandshake || !strings.Contains(rep.Problem.EN, "closed the connection") {
+		t.Fatalf("resetting server: err %v, problem %+v", err, rep.Problem)
+	}
+}

@@ -52,7 +52,19 @@ type Entry struct {
 // characters (bidirectional overrides such as U+202E, zero-width characters)
 // are written as visible escapes, so a server cannot fake or hide text on a
 // user's screen. A backslash is doubled to keep the escaping unambiguous.
-func Escape(b []byte) string {
+func Escape(b []byte) string { return escape(b, true) }
+
+// EscapePath is EscapeString for a local file or folder path shown to a
+// person: a backslash stays single, so a Windows user reads
+// C:\Users\kate\run.html as Windows writes it, not with every separator
+// doubled. Control bytes, invalid UTF-8 and format characters are still
+// escaped. The price is that a path holding a literal "\x00" reads like an
+// escape; Windows forbids control bytes in names, and on Unix such a name
+// is the user's own.
+func EscapePath(s string) string { return escape([]byte(s), false) }
+
+// escape is Escape; doubleBackslash false leaves backslashes as they are.
+func escape(b []byte, doubleBackslash bool) string {
 	var sb strings.Builder
 	sb.Grow(len(b))
 	for len(b) > 0 {
@@ -60,7 +72,7 @@ func Escape(b []byte) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			fmt.Fprintf(&sb, `\x%02X`, b[0])
-		case r == '\\':
+		case r == '\\' && doubleBackslash:
 			sb.WriteString(`\\`)
 		case r == '\t':
 			sb.WriteString(`\t`)

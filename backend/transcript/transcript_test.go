@@ -33,3 +33,28 @@ func TestEscape(t *testing.T) {
 		})
 	}
 }
+
+// A path keeps its backslashes single (Windows separators are for people to
+// read), while control bytes and format characters are still escaped.
+func TestEscapePath(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{"Windows path", `C:\Users\kate\AppData\Roaming\SMTP Probe\run.html`, `C:\Users\kate\AppData\Roaming\SMTP Probe\run.html`},
+		{"UNC path", `\\fs01\share\log.txt`, `\\fs01\share\log.txt`},
+		{"Unix path", "/home/kate/run.html", "/home/kate/run.html"},
+		{"LF in a name", "/tmp/a\nb", `/tmp/a\nb`},
+		{"ESC in a name", `C:\x\` + "\x1b[2J", `C:\x\\x1B[2J`},
+		{"RTL override", "C:\\lmth.\u202Eexe", `C:\lmth.\u{202E}exe`},
+		{"invalid UTF-8", "C:\\\xff", `C:\\xFF`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := EscapePath(tt.in); got != tt.want {
+				t.Errorf("EscapePath(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

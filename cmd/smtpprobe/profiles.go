@@ -135,7 +135,7 @@ func runProfiles(_ context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if opt.dir == "" {
 		if opt.dir, err = profile.DefaultDir(); err != nil {
-			fmt.Fprintln(stderr, txtProfError.Format(l, action, transcript.EscapeString(err.Error())))
+			fmt.Fprintln(stderr, txtProfError.Format(l, action, transcript.EscapePath(err.Error())))
 			return exitcode.Permanent
 		}
 	}
@@ -153,7 +153,7 @@ func runProfiles(_ context.Context, args []string, stdout, stderr io.Writer) int
 		err = profilesImport(store, pos[0], opt, stdout)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, txtProfError.Format(l, action, transcript.EscapeString(lang.ErrorText(err, l))))
+		fmt.Fprintln(stderr, txtProfError.Format(l, action, transcript.EscapePath(lang.ErrorText(err, l))))
 		return profilesExit(action, err)
 	}
 	return exitcode.OK
@@ -215,7 +215,7 @@ func profilesList(store *profile.Store, opt profilesOptions, w io.Writer) error 
 		return profWriteJSON(w, out)
 	}
 	l := opt.l
-	fmt.Fprintln(w, txtProfFolder.Format(l, transcript.EscapeString(store.Dir())))
+	fmt.Fprintln(w, txtProfFolder.Format(l, transcript.EscapePath(store.Dir())))
 	if len(entries) == 0 {
 		fmt.Fprintln(w, txtProfNone.In(l))
 		return nil
@@ -341,7 +341,7 @@ func profilesExport(store *profile.Store, id, path string, opt profilesOptions, 
 	if opt.asJSON {
 		return profWriteJSON(w, map[string]any{"exported": id, "file": path})
 	}
-	fmt.Fprintln(w, txtProfExported.Format(opt.l, id, transcript.EscapeString(p.Name), transcript.EscapeString(path)))
+	fmt.Fprintln(w, txtProfExported.Format(opt.l, id, transcript.EscapeString(p.Name), transcript.EscapePath(path)))
 	return nil
 }
 
@@ -353,7 +353,7 @@ func profilesImport(store *profile.Store, path string, opt profilesOptions, w io
 	if opt.asJSON {
 		return profWriteJSON(w, p)
 	}
-	fmt.Fprintln(w, txtProfImported.Format(opt.l, transcript.EscapeString(path), p.ID, transcript.EscapeString(p.Name)))
+	fmt.Fprintln(w, txtProfImported.Format(opt.l, transcript.EscapePath(path), p.ID, transcript.EscapeString(p.Name)))
 	if p.Auth.User != "" {
 		fmt.Fprintln(w, txtProfNoSecret.Format(opt.l, transcript.EscapeString(p.Auth.User)))
 	}

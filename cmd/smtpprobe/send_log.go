@@ -45,7 +45,7 @@ func (g *sendLog) check(l lang.Lang) string {
 	}
 	dir := filepath.Dir(g.path)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return txtLogFolder.Format(l, transcript.EscapeString(g.path), transcript.EscapeString(dir))
+		return txtLogFolder.Format(l, transcript.EscapePath(g.path), transcript.EscapePath(dir))
 	}
 	return ""
 }
@@ -70,6 +70,6 @@ func (g *sendLog) write(fs *flag.FlagSet, results []*session.Result, l lang.Lang
 		}
 		return code
 	}
-	fmt.Fprintln(stderr, txtLogWritten.Format(l, transcript.EscapeString(g.path)))
+	fmt.Fprintln(stderr, txtLogWritten.Format(l, transcript.EscapePath(g.path)))
 	return code
 }

@@ -81,3 +81,32 @@ func TestSendLogRefused(t *testing.T) {
 		t.Errorf("%d connections were made for a refused --log", n)
 	}
 }
+
+// Paths are shown as the system writes them: a backslash (the Windows
+// separator; on Unix a legal byte of a name, which lets this run anywhere)
+// stays single in every message that names a file or folder.
+func TestPathsShownAsWritten(t *testing.T) {
+	addr, _, _ := startSendServer(t)
+	dir := filepath.Join(t.TempDir(), `C:\Users\kate`)
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	logPath := filepath.Join(dir, `Desktop\session.txt`)
+	code, _, errOut := runSendCLI("--server", addr, "--from", "a@b.test", "--to", "c@d.test", "--log", logPath)
+	if code != exitcode.OK || !strings.Contains(errOut, "Session log written to "+logPath+"\n") {
+		t.Errorf("send --log: exit %d, stderr %q; want the path %q as written", code, errOut, logPath)
+	}
+	missing := filepath.Join(dir, `no\such`, "session.txt")
+	code, _, errOut = runSendCLI("--server", addr, "--from", "a@b.test", "--to", "c@d.test", "--log", missing)
+	if code != exitcode.Usage || !strings.Contains(errOut, "--log "+missing+": the folder "+filepath.Dir(missing)+" does not exist") {
+		t.Errorf("send --log into a missing folder: exit %d, stderr %q", code, errOut)
+	}
+	profDir := filepath.Join(dir, `AppData\Roaming\SMTP Probe\profiles`)
+	if code, out, errOut := runProf(t, "list", "--dir", profDir); code != exitcode.OK || !strings.Contains(out, "Profiles in "+profDir+"\n") {
+		t.Errorf("profiles list: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	code, _, errOut = runSendCLI("--profile", `C:\nope.json`, "--profile-dir", profDir)
+	if want := `--profile "C:\nope.json": no such file, and no saved profile with that id or name in ` + profDir; code != exitcode.Usage || !strings.Contains(errOut, want) {
+		t.Errorf("send --profile: exit %d, stderr %q; want %q", code, errOut, want)
+	}
+}

@@ -19,20 +19,20 @@ import (
 // Texts of send --profile and --save-profile.
 var (
 	txtProfNotFound = lang.Text{
-		EN: "--profile %q: no such file, and no saved profile with that id or name in %s",
-		ES: "--profile %q: no existe ese archivo ni un perfil guardado con ese id o nombre en %s",
+		EN: "--profile \"%s\": no such file, and no saved profile with that id or name in %s",
+		ES: "--profile \"%s\": no existe ese archivo ni un perfil guardado con ese id o nombre en %s",
 	}
 	txtProfAmbiguous = lang.Text{
-		EN: "--profile %q: %d saved profiles have that name; use the id (%s)",
-		ES: "--profile %q: %d perfiles guardados tienen ese nombre; use el id (%s)",
+		EN: "--profile \"%s\": %d saved profiles have that name; use the id (%s)",
+		ES: "--profile \"%s\": %d perfiles guardados tienen ese nombre; use el id (%s)",
 	}
 	txtProfLoad = lang.Text{
-		EN: "--profile %q: %s",
-		ES: "--profile %q: %s",
+		EN: "--profile \"%s\": %s",
+		ES: "--profile \"%s\": %s",
 	}
 	txtProfFlag = lang.Text{
-		EN: "--profile %q: its %s value %q is not usable: %v",
-		ES: "--profile %q: su valor de %s %q no se puede usar: %v",
+		EN: "--profile \"%s\": its %s value \"%s\" is not usable: %v",
+		ES: "--profile \"%s\": su valor de %s \"%s\" no se puede usar: %v",
 	}
 	txtProfDomain = lang.Text{
 		EN: "Note: the profile's domain %s is not used: send looks up the MX hosts of the first recipient's domain.",
@@ -43,12 +43,12 @@ var (
 		ES: "Nota: no se pudo leer del almacén de claves la contraseña que recuerda el perfil: %s",
 	}
 	txtProfSaved = lang.Text{
-		EN: "Saved profile %q (id %s) in %s",
-		ES: "Perfil %q guardado (id %s) en %s",
+		EN: "Saved profile \"%s\" (id %s) in %s",
+		ES: "Perfil \"%s\" guardado (id %s) en %s",
 	}
 	txtProfSave = lang.Text{
-		EN: "--save-profile %q: %s",
-		ES: "--save-profile %q: %s",
+		EN: "--save-profile \"%s\": %s",
+		ES: "--save-profile \"%s\": %s",
 	}
 	txtProfOneDNS = lang.Text{
 		EN: "Note: a profile keeps one DNS server; %s was saved, the others were not.",
@@ -129,7 +129,7 @@ func (x *sendExtras) prepare(l lang.Lang, stderr io.Writer) string {
 			continue
 		}
 		if err := x.fs.Set(kv.name, kv.value); err != nil {
-			return txtProfFlag.Format(l, transcript.EscapeString(x.profileArg), "--"+kv.name, transcript.EscapeString(kv.value), err)
+			return txtProfFlag.Format(l, transcript.EscapePath(x.profileArg), "--"+kv.name, transcript.EscapeString(kv.value), err)
 		}
 	}
 	if p.Target.Host == "" && p.Target.Domain != "" && !x.explicitSet["server"] {
@@ -182,11 +182,11 @@ func (x *sendExtras) store(l lang.Lang) (*profile.Store, string) {
 // name in the store.
 func (x *sendExtras) loadProfile(l lang.Lang) (profile.Profile, string) {
 	arg := x.profileArg
-	shown := transcript.EscapeString(arg)
+	shown := transcript.EscapePath(arg)
 	if st, err := os.Stat(arg); err == nil && st.Mode().IsRegular() {
 		p, err := readProfileFile(arg)
 		if err != nil {
-			return p, txtProfLoad.Format(l, shown, lang.ErrorText(err, l))
+			return p, txtProfLoad.Format(l, shown, transcript.EscapePath(lang.ErrorText(err, l)))
 		}
 		return p, ""
 	}
@@ -200,12 +200,12 @@ func (x *sendExtras) loadProfile(l lang.Lang) (profile.Profile, string) {
 			return p, ""
 		}
 		if !errors.Is(err, profile.ErrNotFound) {
-			return p, txtProfLoad.Format(l, shown, lang.ErrorText(err, l))
+			return p, txtProfLoad.Format(l, shown, transcript.EscapePath(lang.ErrorText(err, l)))
 		}
 	}
 	entries, err := s.List()
 	if err != nil {
-		return profile.Profile{}, txtProfLoad.Format(l, shown, lang.ErrorText(err, l))
+		return profile.Profile{}, txtProfLoad.Format(l, shown, transcript.EscapePath(lang.ErrorText(err, l)))
 	}
 	var found []profile.Profile
 	for _, e := range entries {
@@ -215,7 +215,7 @@ func (x *sendExtras) loadProfile(l lang.Lang) (profile.Profile, string) {
 	}
 	switch len(found) {
 	case 0:
-		return profile.Profile{}, txtProfNotFound.Format(l, shown, transcript.EscapeString(s.Dir()))
+		return profile.Profile{}, txtProfNotFound.Format(l, shown, transcript.EscapePath(s.Dir()))
 	case 1:
 		return found[0], ""
 	}
@@ -435,7 +435,7 @@ func (x *sendExtras) save(l lang.Lang, body string, stderr io.Writer) string {
 	if err != nil {
 		return txtProfSave.Format(l, shown, lang.ErrorText(err, l))
 	}
-	fmt.Fprintln(stderr, txtProfSaved.Format(l, shown, saved.ID, transcript.EscapeString(s.Dir())))
+	fmt.Fprintln(stderr, txtProfSaved.Format(l, shown, saved.ID, transcript.EscapePath(s.Dir())))
 	return ""
 }
 

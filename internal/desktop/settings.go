@@ -85,7 +85,7 @@ func (a *Settings) loadSettings() (UserSettings, error) {
 	if err != nil {
 		return s, err
 	}
-	f, err := os.Open(p)
+	f, err := atomicfile.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
 	}
