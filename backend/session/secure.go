@@ -522,6 +522,8 @@ func (a *authConn) Cmd(line string, sensitive bool) (int, string, error) {
 	cmd := smtpwire.Command{Line: line}
 	if sensitive {
 		cmd.Masked = shown
+		// Before the write: the reply may echo the line.
+		e.conn.Recorder().Redact(smtpauth.SecretForms(line)...)
 	}
 	if err := e.conn.WriteCommands(e.p.t.Command, cmd); err != nil {
 		a.ioErr, a.what = true, sending("AUTH")
@@ -531,6 +533,9 @@ func (a *authConn) Cmd(line string, sensitive bool) (int, string, error) {
 	if err != nil {
 		a.ioErr, a.what = true, waitingFor("AUTH")
 		return 0, "", fmt.Errorf("waiting for the reply to AUTH: %w", err)
+	}
+	for k, l := range r.Lines {
+		r.Lines[k] = e.conn.Recorder().Scrub(l)
 	}
 	e.res.Steps[a.step].Reply = &r
 	return r.Code, strings.Join(r.Lines, "\n"), nil

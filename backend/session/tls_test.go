@@ -22,6 +22,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"smtpprobe/backend/exitcode"
+	"smtpprobe/backend/internal/scriptserver"
 	"smtpprobe/backend/internal/testcerts"
 	"smtpprobe/backend/smtpauth"
 	"smtpprobe/backend/tlsreport"
@@ -562,6 +563,72 @@ func TestAUTHUnverified(t *testing.T) {
 			r := run(t, o)
 			if st := r.Step(StepAuth); st == nil || st.Status != StatusOK || !r.OK || s.auth.tried.Load() != 1 {
 				t.Fatalf("steps %q auth %+v", steps(r), st)
+			}
+		})
+	}
+}
+
+// TestAUTHEchoScrubbed: a server that echoes the client's AUTH response in
+// its 535 (the text is the server's to choose, RFC 4954 §6) must not carry
+// the password into the transcript, the step's reply, the JSON or a log,
+// just as it cannot into the error text. Each mechanism's response echoed
+// in base64 and decoded.
+func TestAUTHEchoScrubbed(t *testing.T) {
+	for _, mech := range []string{"PLAIN", "LOGIN"} {
+		t.Run(mech, func(t *testing.T) {
+			echo := func(c *scriptserver.Conn) error {
+				var lines []string
+				for {
+					l, err := c.ReadLine()
+					if err != nil {
+						return err
+					}
+					f := strings.Fields(string(l))
+					lines = append(lines, f[len(f)-1])
+					if len(lines) == 1 && mech == "LOGIN" {
+						_, err = c.Write([]byte("334 VXNlcm5hbWU6\r\n"))
+					} else if len(lines) == 2 && mech == "LOGIN" {
+						_, err = c.Write([]byte("334 UGFzc3dvcmQ6\r\n"))
+					} else {
+						break
+					}
+					if err != nil {
+						return err
+					}
+				}
+				var sb strings.Builder
+				for _, l := range lines {
+					dec, _ := base64.StdEncoding.DecodeString(l)
+					sb.WriteString("535-5.7.8 you sent " + l + " = " + strings.ReplaceAll(string(dec), "\x00", " ") + "\r\n")
+				}
+				sb.WriteString("535 5.7.8 Authentication failed\r\n")
+				_, err := c.Write([]byte(sb.String()))
+				return err
+			}
+			srv := scriptserver.Start(t,
+				scriptserver.Send("220 mx.test ESMTP\r\n"),
+				scriptserver.Expect("EHLO "),
+				scriptserver.Send("250-mx.test\r\n250 AUTH PLAIN LOGIN\r\n"),
+				scriptserver.Func("echo the AUTH response", echo),
+				scriptserver.Expect("QUIT"),
+				scriptserver.Send("221 bye\r\n"),
+			)
+			o := tlsOpts(srv.Addr(), TLSNone, "")
+			o.AuthUser, o.AuthMech, o.AuthSecret, o.AllowPlaintextAuth = "user@mx.test", mech, sentinel, true
+			var streamed []transcript.Entry
+			o.OnEntry = func(e transcript.Entry) { streamed = append(streamed, e) }
+			r := run(t, o)
+			if st := r.Step(StepAuth); st == nil || st.Failure != Failure(smtpauth.KindFailed) || st.Reply == nil || st.Reply.Code != 535 {
+				t.Fatalf("steps %q auth %+v", steps(r), st)
+			}
+			if err := srv.Wait(5 * time.Second); err != nil {
+				t.Fatal(err)
+			}
+			checkNoSecret(t, sentinel, r, streamed)
+			for _, e := range r.Transcript {
+				if e.Dir == transcript.Server && strings.Contains(e.Text, "you sent") && !strings.Contains(e.Text, "you sent LOGIN ") && !strings.Contains(e.Text, "****") {
+					t.Errorf("echo not masked: %q", e.Text)
+				}
 			}
 		})
 	}
