@@ -42,6 +42,8 @@ const (
 	DefaultMaxTranscriptLines = 2000
 	DefaultReadTimeout        = 5 * time.Minute
 	DefaultWriteTimeout       = time.Minute
+	DefaultAuthFailureDelay   = time.Second
+	DefaultMaxAuthFailures    = 3
 	// eventQueueSize bounds the events waiting for OnEvent; beyond it
 	// events are dropped and counted rather than slowing SMTP sessions.
 	eventQueueSize = 10000
@@ -66,6 +68,12 @@ type Config struct {
 	AuthUser          string
 	AuthPassword      string
 	AllowInsecureAuth bool
+	// AuthFailureDelay holds back the reply to each failed AUTH, n times
+	// over for the n-th failure of a connection, and MaxAuthFailures
+	// failures end the connection with 421 4.7.0: together they keep a
+	// client from trying thousands of passwords a second.
+	AuthFailureDelay time.Duration
+	MaxAuthFailures  int
 
 	// MaxMessageBytes is the SIZE limit (RFC 1870); larger messages get
 	// 552 5.3.4. MaxRecipients limits RCPT TO per message (452 4.5.3).
@@ -147,7 +155,7 @@ func (c Config) withDefaults() (Config, error) {
 			return c, fmt.Errorf("receiver: save folder %s is not a folder", c.SaveDir)
 		}
 	}
-	for _, d := range []*time.Duration{&c.GreylistDelay, &c.BannerDelay, &c.ReadTimeout, &c.WriteTimeout} {
+	for _, d := range []*time.Duration{&c.GreylistDelay, &c.BannerDelay, &c.ReadTimeout, &c.WriteTimeout, &c.AuthFailureDelay} {
 		if *d < 0 {
 			return c, errors.New("receiver: durations must not be negative")
 		}
@@ -161,6 +169,8 @@ func (c Config) withDefaults() (Config, error) {
 	setDefault(&c.MaxTranscriptLines, DefaultMaxTranscriptLines)
 	setDefault(&c.ReadTimeout, DefaultReadTimeout)
 	setDefault(&c.WriteTimeout, DefaultWriteTimeout)
+	setDefault(&c.AuthFailureDelay, DefaultAuthFailureDelay)
+	setDefault(&c.MaxAuthFailures, DefaultMaxAuthFailures)
 	return c, nil
 }
 

@@ -143,6 +143,8 @@ type Stats struct {
 	RejectedRcpts int64 `json:"rejected_rcpts"`
 	Greylisted    int64 `json:"greylisted"`
 	AuthRequired  int64 `json:"auth_required"`
+	// AuthFailures counts AUTH attempts refused for wrong credentials.
+	AuthFailures int64 `json:"auth_failures"`
 	// DroppedConnections and DroppedMessages count records discarded
 	// (oldest first) to stay within the caps; DroppedEvents counts events
 	// not delivered because the event queue was full.

@@ -29,6 +29,7 @@ var (
 	errGreylisted   = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "Greylisted, please try again later (rehearsal)"}
 	errAuthRequired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
 	errSaveFailed   = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Requested action aborted: could not store the message"}
+	errTooManyAuth  = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Too many authentication failures, closing connection"}
 	errNoRecord     = errors.New("receiver: connection not recorded")
 )
 
@@ -100,7 +101,14 @@ func (s *session) authenticate(identity, user, pass string) error {
 	okUser := subtle.ConstantTimeCompare([]byte(user), []byte(s.r.cfg.AuthUser))
 	okPass := subtle.ConstantTimeCompare([]byte(pass), []byte(s.r.cfg.AuthPassword))
 	if okUser&okPass != 1 || (identity != "" && identity != user) {
-		s.c.note("authentication failed")
+		s.r.count(func(st *Stats) { st.AuthFailures++ })
+		cfg := s.r.cfg
+		n, open := s.c.failedAuth(cfg.AuthFailureDelay)
+		s.c.note(fmt.Sprintf("authentication failed (%d of %d allowed); answer delayed %s", n, cfg.MaxAuthFailures, cfg.AuthFailureDelay*time.Duration(n)))
+		if open && n >= cfg.MaxAuthFailures {
+			s.c.closeAfterReply()
+			return errTooManyAuth
+		}
 		return smtp.ErrAuthFailed
 	}
 	s.authUser = user
