@@ -350,7 +350,7 @@ func TestTelnetOpenSSLQuoted(t *testing.T) {
 		if i < 0 {
 			t.Fatalf("%q: no openssl line:\n%s", name, s)
 		}
-		line := s[i:strings.IndexByte(s[i:], '\n')+i]
+		line := s[i : strings.IndexByte(s[i:], '\n')+i]
 		f := strings.Fields(strings.TrimPrefix(line, "openssl s_client -starttls smtp -name "))
 		for _, arg := range []string{f[0], f[2]} {
 			v := arg
