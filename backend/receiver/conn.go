@@ -396,10 +396,13 @@ func (c *recConn) addLocked(dir transcript.Direction, raw []byte, text string, p
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rec := c.rec
-	if len(rec.Transcript) >= r.cfg.MaxTranscriptLines {
+	size := int64(len(text) + len(raw))
+	if len(rec.Transcript) >= r.cfg.MaxTranscriptLines || rec.TranscriptBytes+size > r.cfg.MaxTranscriptBytes {
 		rec.TranscriptDropped++
 		return
 	}
+	rec.TranscriptBytes += size
+	r.scripts += size
 	e := transcript.Entry{
 		Seq:     len(rec.Transcript) + 1,
 		Time:    now,

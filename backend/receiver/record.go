@@ -38,6 +38,9 @@ type Connection struct {
 	// TranscriptDropped counts lines left out because the transcript reached
 	// Config.MaxTranscriptLines.
 	TranscriptDropped int `json:"transcript_dropped,omitempty"`
+	// TranscriptBytes is what Transcript holds, text and raw bytes, which
+	// Config.MaxTranscriptBytes caps.
+	TranscriptBytes int64 `json:"transcript_bytes"`
 }
 
 // Open reports whether the connection is still open.
