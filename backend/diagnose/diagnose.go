@@ -121,7 +121,7 @@ var FailureKinds = []string{
 	"protocol", "closed", "canceled",
 	"tls", "tls_expired", "tls_unknown_authority", "tls_name_mismatch", "tls_handshake", "starttls_unavailable",
 	"tls_fallback_plaintext",
-	"auth_plaintext_refused", "auth_not_available", "auth_unsupported", "auth_bad_challenge", "auth_aborted",
+	"auth_plaintext_refused", "auth_unverified_refused", "auth_not_available", "auth_unsupported", "auth_bad_challenge", "auth_aborted",
 	"auth_protocol", "auth_input",
 }
 

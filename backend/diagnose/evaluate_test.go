@@ -338,7 +338,7 @@ func TestLocalizeJSON(t *testing.T) {
 // reply to explain) still get a specific explanation in both languages, not
 // the generic "failed without a reply" (RFC 4954 §4).
 func TestAuthFailureKindsExplained(t *testing.T) {
-	for _, kind := range []string{"auth_plaintext_refused", "auth_not_available", "auth_unsupported",
+	for _, kind := range []string{"auth_plaintext_refused", "auth_unverified_refused", "auth_not_available", "auth_unsupported",
 		"auth_bad_challenge", "auth_aborted", "auth_protocol", "auth_input"} {
 		ev := EvaluateFailure("auth", kind, "", Context{})
 		if ev.Rule != "fail."+kind {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"smtpprobe/backend/atomicfile"
+	"smtpprobe/backend/boundedfile"
 	"smtpprobe/backend/lang"
 )
 
@@ -537,27 +537,21 @@ func (s *Store) read(id string) (Profile, error) {
 }
 
 // readLimited reads a file of at most MaxFileSize bytes; a larger one is a
-// *DamagedError of kind DamageSize, found without reading it all. A UTF-8
-// byte-order mark at the start is dropped: PowerShell 5.1's Out-File and
-// Set-Content -Encoding UTF8, and Notepad before Windows 10 1903, write
-// one, and encoding/json refuses it.
+// *DamagedError of kind DamageSize, found without reading it all.
+// A FIFO or device is a *DamagedError of kind DamageRead, found before
+// opening it (which would block on a FIFO). A UTF-8 byte-order mark at the
+// start is dropped: PowerShell 5.1's Out-File and Set-Content -Encoding UTF8,
+// and Notepad before Windows 10 1903, write one, and encoding/json refuses it.
 func readLimited(path string) ([]byte, error) {
-	f, err := atomicfile.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() > MaxFileSize {
-		return nil, &DamagedError{File: filepath.Base(path), Kind: DamageSize, Err: fmt.Errorf("%d bytes, at most %d", fi.Size(), MaxFileSize)}
-	} else if err == nil && !fi.Mode().IsRegular() {
+	data, err := boundedfile.Read(path, MaxFileSize)
+	var tl *boundedfile.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return nil, &DamagedError{File: filepath.Base(path), Kind: DamageSize, Err: fmt.Errorf("%d bytes, at most %d", tl.Size, MaxFileSize)}
+	case errors.Is(err, boundedfile.ErrNotRegular):
 		return nil, &DamagedError{File: filepath.Base(path), Kind: DamageRead, Err: errors.New("not a regular file")}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	case err != nil:
 		return nil, err
-	}
-	if len(data) > MaxFileSize {
-		return nil, &DamagedError{File: filepath.Base(path), Kind: DamageSize, Err: fmt.Errorf("more than %d bytes", MaxFileSize)}
 	}
 	return bytes.TrimPrefix(data, utf8BOM), nil
 }

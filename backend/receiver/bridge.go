@@ -73,7 +73,7 @@ func (c *recConn) runBridge(bridgeSide net.Conn) {
 			if n > 0 {
 				c.record(transcript.Server, buf[:n])
 				_ = c.raw.SetWriteDeadline(time.Now().Add(cfg.WriteTimeout))
-				if _, werr := outer.Write(buf[:n]); werr != nil {
+				if _, werr := outer.Write(buf[:n]); werr != nil || c.takeClose() {
 					return
 				}
 			}

@@ -49,9 +49,15 @@ type recConn struct {
 	bdatLeft    int64 // BDAT chunk bytes still to come (RFC 3030)
 	bdatTotal   int64
 	maskNext    bool // the last reply was 334: the next line is SASL data
-	tlsPending  bool // STARTTLS was accepted; the next I/O starts the bridge
-	inner       net.Conn
-	inTLS       bool
+	// saslLeft is how many client lines after AUTH are SASL responses of
+	// its mechanism, counted by position: a client that does not wait for
+	// each 334 sends them before maskNext could be set.
+	saslLeft     int
+	authFailures int  // failed AUTH attempts on this connection
+	closeAfter   bool // close once the reply being recorded is written
+	tlsPending   bool // STARTTLS was accepted; the next I/O starts the bridge
+	inner        net.Conn
+	inTLS        bool
 }
 
 func newRecConn(r *Receiver, raw net.Conn, rec *Connection) *recConn {
@@ -93,7 +99,22 @@ func (c *recConn) Write(p []byte) (int, error) {
 	if n > 0 {
 		c.record(transcript.Server, p[:n])
 	}
+	if c.takeClose() {
+		_ = c.Close()
+	}
 	return n, err
+}
+
+// takeClose reports, once, whether a reply just written was the last one
+// (see closeAfterReply).
+func (c *recConn) takeClose() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closeAfter {
+		c.closeAfter = false
+		return true
+	}
+	return false
 }
 
 // innerConn returns the go-smtp end of the STARTTLS bridge once it exists,
@@ -271,14 +292,16 @@ func (c *recConn) clientLineLocked(raw []byte) {
 		c.addLocked(transcript.Client, raw, "", false)
 		return
 	}
-	if c.maskNext {
+	if c.maskNext || c.saslLeft > 0 {
 		// RFC 4954 §4: each line after a 334 challenge is a SASL
 		// response, possibly a password; "*" cancels and is harmless.
 		c.maskNext = false
+		c.saslLeft = max(0, c.saslLeft-1)
 		if string(line) != "*" {
 			c.addLocked(transcript.Client, nil, masked, false)
 			return
 		}
+		c.saslLeft = 0
 	}
 	fields := strings.Fields(string(line))
 	verb := ""
@@ -288,6 +311,7 @@ func (c *recConn) clientLineLocked(raw []byte) {
 	c.lastVerb = verb
 	switch verb {
 	case "AUTH":
+		c.saslLeft = saslResponses(fields[1:])
 		if len(fields) > 2 {
 			// The initial response (RFC 4954 §4) carries the credentials.
 			c.addLocked(transcript.Client, nil, "AUTH "+transcript.EscapeString(fields[1])+" "+masked, false)
@@ -315,6 +339,27 @@ func (c *recConn) clientLineLocked(raw []byte) {
 	c.addLocked(transcript.Client, raw, "", false)
 }
 
+// saslResponses is how many lines follow "AUTH args" as SASL responses for
+// the mechanisms the receiver offers (RFC 4616 PLAIN: one, none after an
+// initial response; LOGIN: user and password, the user possibly initial).
+// Other mechanisms are refused at once and take none.
+func saslResponses(args []string) int {
+	if len(args) == 0 {
+		return 0
+	}
+	n := 0
+	switch strings.ToUpper(args[0]) {
+	case "PLAIN":
+		n = 1
+	case "LOGIN":
+		n = 2
+	}
+	if len(args) > 1 {
+		n = max(0, n-1)
+	}
+	return n
+}
+
 // serverLineLocked records one reply line (with its CRLF).
 func (c *recConn) serverLineLocked(raw []byte) {
 	c.addLocked(transcript.Server, raw, "", false)
@@ -325,6 +370,9 @@ func (c *recConn) serverLineLocked(raw []byte) {
 	switch code := string(line[:3]); {
 	case code == "334":
 		c.maskNext = true
+	case c.lastVerb == "AUTH":
+		// The exchange is over: no more SASL lines come.
+		c.maskNext, c.saslLeft = false, 0
 	case code == "354" && c.lastVerb == "DATA":
 		c.inData = true
 		c.dataLines, c.hiddenLines, c.hiddenBytes = 0, 0, 0
@@ -348,10 +396,13 @@ func (c *recConn) addLocked(dir transcript.Direction, raw []byte, text string, p
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rec := c.rec
-	if len(rec.Transcript) >= r.cfg.MaxTranscriptLines {
+	size := int64(len(text) + len(raw))
+	if len(rec.Transcript) >= r.cfg.MaxTranscriptLines || rec.TranscriptBytes+size > r.cfg.MaxTranscriptBytes {
 		rec.TranscriptDropped++
 		return
 	}
+	rec.TranscriptBytes += size
+	r.scripts += size
 	e := transcript.Entry{
 		Seq:     len(rec.Transcript) + 1,
 		Time:    now,
@@ -366,4 +417,29 @@ func (c *recConn) addLocked(dir transcript.Direction, raw []byte, text string, p
 	}
 	rec.Transcript = append(rec.Transcript, e)
 	r.emitLocked(Event{Kind: EventLine, Time: now, ConnID: rec.ID, Entry: &e})
+}
+
+// failedAuth counts a failed AUTH on the connection, waits n times delay
+// for the n-th, and reports the count; false when the connection closed
+// while waiting.
+func (c *recConn) failedAuth(delay time.Duration) (int, bool) {
+	c.mu.Lock()
+	c.authFailures++
+	n := c.authFailures
+	c.mu.Unlock()
+	t := time.NewTimer(delay * time.Duration(n))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return n, true
+	case <-c.closed:
+		return n, false
+	}
+}
+
+// closeAfterReply closes the connection once the next reply is on the wire.
+func (c *recConn) closeAfterReply() {
+	c.mu.Lock()
+	c.closeAfter = true
+	c.mu.Unlock()
 }

@@ -40,8 +40,13 @@ const (
 	DefaultMaxMessages        = 500
 	DefaultMaxStoredBytes     = 256 << 20
 	DefaultMaxTranscriptLines = 2000
+	DefaultMaxTranscriptBytes = 1 << 20
+	DefaultMaxTranscriptTotal = 64 << 20
+	DefaultMaxSaveBytes       = 1 << 30
 	DefaultReadTimeout        = 5 * time.Minute
 	DefaultWriteTimeout       = time.Minute
+	DefaultAuthFailureDelay   = time.Second
+	DefaultMaxAuthFailures    = 3
 	// eventQueueSize bounds the events waiting for OnEvent; beyond it
 	// events are dropped and counted rather than slowing SMTP sessions.
 	eventQueueSize = 10000
@@ -66,6 +71,12 @@ type Config struct {
 	AuthUser          string
 	AuthPassword      string
 	AllowInsecureAuth bool
+	// AuthFailureDelay holds back the reply to each failed AUTH, n times
+	// over for the n-th failure of a connection, and MaxAuthFailures
+	// failures end the connection with 421 4.7.0: together they keep a
+	// client from trying thousands of passwords a second.
+	AuthFailureDelay time.Duration
+	MaxAuthFailures  int
 
 	// MaxMessageBytes is the SIZE limit (RFC 1870); larger messages get
 	// 552 5.3.4. MaxRecipients limits RCPT TO per message (452 4.5.3).
@@ -80,6 +91,14 @@ type Config struct {
 	MaxMessages        int
 	MaxStoredBytes     int64
 	MaxTranscriptLines int
+	// MaxTranscriptBytes caps one connection's transcript (text and raw
+	// bytes); MaxTranscriptTotalBytes all kept transcripts, the oldest
+	// closed connections dropped first.
+	MaxTranscriptBytes      int64
+	MaxTranscriptTotalBytes int64
+	// MaxSaveBytes caps what SaveDir receives in this run; a message that
+	// would pass it is refused with 452 4.3.1 rather than fill the disk.
+	MaxSaveBytes int64
 
 	// SaveDir, when set, receives each accepted message as an .eml file.
 	// It must exist.
@@ -147,7 +166,7 @@ func (c Config) withDefaults() (Config, error) {
 			return c, fmt.Errorf("receiver: save folder %s is not a folder", c.SaveDir)
 		}
 	}
-	for _, d := range []*time.Duration{&c.GreylistDelay, &c.BannerDelay, &c.ReadTimeout, &c.WriteTimeout} {
+	for _, d := range []*time.Duration{&c.GreylistDelay, &c.BannerDelay, &c.ReadTimeout, &c.WriteTimeout, &c.AuthFailureDelay} {
 		if *d < 0 {
 			return c, errors.New("receiver: durations must not be negative")
 		}
@@ -159,8 +178,13 @@ func (c Config) withDefaults() (Config, error) {
 	setDefault(&c.MaxMessages, DefaultMaxMessages)
 	setDefault(&c.MaxStoredBytes, DefaultMaxStoredBytes)
 	setDefault(&c.MaxTranscriptLines, DefaultMaxTranscriptLines)
+	setDefault(&c.MaxTranscriptBytes, DefaultMaxTranscriptBytes)
+	setDefault(&c.MaxTranscriptTotalBytes, DefaultMaxTranscriptTotal)
+	setDefault(&c.MaxSaveBytes, DefaultMaxSaveBytes)
 	setDefault(&c.ReadTimeout, DefaultReadTimeout)
 	setDefault(&c.WriteTimeout, DefaultWriteTimeout)
+	setDefault(&c.AuthFailureDelay, DefaultAuthFailureDelay)
+	setDefault(&c.MaxAuthFailures, DefaultMaxAuthFailures)
 	return c, nil
 }
 
@@ -205,6 +229,8 @@ type Receiver struct {
 	conns      []*Connection // oldest first; open ones are updated in place
 	messages   []*Message    // oldest first
 	stored     int64         // bytes of Raw held in messages
+	scripts    int64         // transcript bytes held in conns
+	saved      int64         // bytes written (or reserved) in SaveDir
 	greylist   map[string]time.Time
 	stats      Stats
 	nextConnID int64
@@ -467,14 +493,27 @@ func (r *Receiver) register(raw net.Conn) *recConn {
 // ones are kept: they are still being written to and the cap on open
 // connections bounds them.
 func (r *Receiver) trimConnsLocked() {
-	for i := 0; len(r.conns) > r.cfg.MaxConnections && i < len(r.conns); {
+	for i := 0; (len(r.conns) > r.cfg.MaxConnections || r.scripts > r.cfg.MaxTranscriptTotalBytes) && i < len(r.conns); {
 		if r.conns[i].Open() {
 			i++
 			continue
 		}
+		r.scripts -= r.conns[i].TranscriptBytes
 		r.conns = append(r.conns[:i], r.conns[i+1:]...)
 		r.stats.DroppedConnections++
 	}
+}
+
+// reserveSave claims n bytes of the MaxSaveBytes budget, or reports that
+// they do not fit.
+func (r *Receiver) reserveSave(n int64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.saved+n > r.cfg.MaxSaveBytes {
+		return false
+	}
+	r.saved += n
+	return true
 }
 
 // addMessageLocked stores m, dropping the oldest messages beyond the caps.

@@ -867,3 +867,69 @@ func TestIdleTimeout(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthPipelinedMasked: a client that sends its SASL responses without
+// waiting for each 334 (as some do, and any attacker may) still has them
+// masked: every line after AUTH until its final reply is a SASL response
+// (RFC 4954 §4), whatever order the bytes and replies cross in.
+func TestAuthPipelinedMasked(t *testing.T) {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	for _, c := range []struct {
+		name, flight string
+		replies      []string
+	}{
+		{"LOGIN", "AUTH LOGIN\r\n" + b64("jdoe") + "\r\n" + b64("S3cret!") + "\r\n", []string{"334 ", "334 ", "235 "}},
+		{"PLAIN after empty challenge", "AUTH PLAIN\r\n" + b64("\x00jdoe\x00S3cret!") + "\r\n", []string{"334", "235 "}},
+		{"EHLO, AUTH and MAIL in one flight", "EHLO y\r\nAUTH LOGIN\r\n" + b64("jdoe") + "\r\n" + b64("S3cret!") + "\r\nMAIL FROM:<a@b.test>\r\n",
+			[]string{"250", "334 ", "334 ", "235 ", "250 "}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := start(t, Config{AuthUser: "jdoe", AuthPassword: "S3cret!", AllowInsecureAuth: true})
+			cl := dial(t, r)
+			cl.last()
+			cl.send("EHLO x\r\n")
+			cl.reply()
+			cl.send(c.flight)
+			for _, want := range c.replies {
+				expect(t, c.flight, cl.last(), want)
+			}
+			expect(t, "QUIT", cl.cmd("QUIT"), "221 ")
+			waitFor(t, "close", func() bool { return !r.Connections()[0].Open() })
+			for _, e := range r.Connections()[0].Transcript {
+				for _, secret := range []string{b64("S3cret!"), b64("jdoe"), b64("\x00jdoe\x00S3cret!")} {
+					if strings.Contains(e.Text, secret) || bytes.Contains(e.Raw, []byte(secret)) {
+						t.Errorf("secret %q in transcript entry %+v", secret, e)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestAuthGuessesThrottled: each failed AUTH is answered only after a delay
+// and MaxAuthFailures failures end the connection with 421 4.7.0, so a
+// client cannot try thousands of passwords a second on one connection.
+func TestAuthGuessesThrottled(t *testing.T) {
+	r := start(t, Config{AuthUser: "jdoe", AuthPassword: "S3cret!", AllowInsecureAuth: true, AuthFailureDelay: time.Millisecond, MaxAuthFailures: 3})
+	cl := dial(t, r)
+	cl.last()
+	cl.send("EHLO x\r\n")
+	cl.reply()
+	guess := "AUTH PLAIN " + base64.StdEncoding.EncodeToString([]byte("\x00jdoe\x00guess"))
+	expect(t, "guess 1", cl.cmd(guess), "535 5.7.8")
+	expect(t, "guess 2", cl.cmd(guess), "535 5.7.8")
+	expect(t, "guess 3", cl.cmd(guess), "421 4.7.0")
+	if l, err := cl.br.ReadString('\n'); err == nil {
+		t.Fatalf("connection still open after the last guess: %q", l)
+	}
+	waitFor(t, "close", func() bool { return r.Stats().Open == 0 })
+	var delayed int
+	for _, e := range r.Connections()[0].Transcript {
+		if e.Dir == transcript.Info && strings.Contains(e.Text, "answer delayed") {
+			delayed++
+		}
+	}
+	if st := r.Stats(); st.AuthFailures != 3 || delayed != 3 {
+		t.Errorf("auth failures %d, delay notes %d; want 3 and 3", st.AuthFailures, delayed)
+	}
+}

@@ -38,6 +38,9 @@ type Connection struct {
 	// TranscriptDropped counts lines left out because the transcript reached
 	// Config.MaxTranscriptLines.
 	TranscriptDropped int `json:"transcript_dropped,omitempty"`
+	// TranscriptBytes is what Transcript holds, text and raw bytes, which
+	// Config.MaxTranscriptBytes caps.
+	TranscriptBytes int64 `json:"transcript_bytes"`
 }
 
 // Open reports whether the connection is still open.
@@ -143,6 +146,8 @@ type Stats struct {
 	RejectedRcpts int64 `json:"rejected_rcpts"`
 	Greylisted    int64 `json:"greylisted"`
 	AuthRequired  int64 `json:"auth_required"`
+	// AuthFailures counts AUTH attempts refused for wrong credentials.
+	AuthFailures int64 `json:"auth_failures"`
 	// DroppedConnections and DroppedMessages count records discarded
 	// (oldest first) to stay within the caps; DroppedEvents counts events
 	// not delivered because the event queue was full.

@@ -3,6 +3,7 @@ package receiver
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -16,7 +17,7 @@ import (
 // anything the client sent, so it is safe on every file system. The file is
 // written under a temporary name and linked into place, so a reader never
 // sees half a message and an existing file is never overwritten.
-func saveEML(dir, domain, ehlo, remote string, m *Message) (string, error) {
+func saveEML(dir, domain, ehlo, remote string, m *Message, reserve func(int64) bool) (string, error) {
 	var head strings.Builder
 	fmt.Fprintf(&head, "Return-Path: <%s>\r\n", headerSafe(m.Envelope.From))
 	for _, rc := range m.Envelope.Rcpts {
@@ -33,6 +34,9 @@ func saveEML(dir, domain, ehlo, remote string, m *Message) (string, error) {
 	fmt.Fprintf(&head, "Received: from %s (%s)\r\n\tby %s (SMTP Probe) with %s id c%dm%d;\r\n\t%s\r\n",
 		headerSafe(ehlo), headerSafe(remote), domain, with, m.ConnID, m.ID, m.Time.Format(time.RFC1123Z))
 
+	if !reserve(int64(head.Len() + len(m.Raw))) {
+		return "", fmt.Errorf("%w (Config.MaxSaveBytes)", errSaveBudget)
+	}
 	// The name comes from the receiver's own data; the random part makes
 	// a clash (two receivers on one folder) only a retry.
 	name := func() string {
@@ -52,6 +56,9 @@ func saveEML(dir, domain, ehlo, remote string, m *Message) (string, error) {
 	}
 	return final, nil
 }
+
+// errSaveBudget: saving the message would pass Config.MaxSaveBytes.
+var errSaveBudget = errors.New("the save folder's byte budget for this run is used up")
 
 // headerSafe keeps client-supplied text from breaking out of a header
 // line: control characters (CR, LF among them) become '?'.

@@ -28,7 +28,9 @@ var (
 	errRcptRejected = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "Recipient address rejected: user unknown (rehearsal rule)"}
 	errGreylisted   = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "Greylisted, please try again later (rehearsal)"}
 	errAuthRequired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+	errSaveFull     = &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 3, 1}, Message: "Insufficient storage: the save folder's budget for this run is used up"}
 	errSaveFailed   = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Requested action aborted: could not store the message"}
+	errTooManyAuth  = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Too many authentication failures, closing connection"}
 	errNoRecord     = errors.New("receiver: connection not recorded")
 )
 
@@ -100,7 +102,14 @@ func (s *session) authenticate(identity, user, pass string) error {
 	okUser := subtle.ConstantTimeCompare([]byte(user), []byte(s.r.cfg.AuthUser))
 	okPass := subtle.ConstantTimeCompare([]byte(pass), []byte(s.r.cfg.AuthPassword))
 	if okUser&okPass != 1 || (identity != "" && identity != user) {
-		s.c.note("authentication failed")
+		s.r.count(func(st *Stats) { st.AuthFailures++ })
+		cfg := s.r.cfg
+		n, open := s.c.failedAuth(cfg.AuthFailureDelay)
+		s.c.note(fmt.Sprintf("authentication failed (%d of %d allowed); answer delayed %s", n, cfg.MaxAuthFailures, cfg.AuthFailureDelay*time.Duration(n)))
+		if open && n >= cfg.MaxAuthFailures {
+			s.c.closeAfterReply()
+			return errTooManyAuth
+		}
 		return smtp.ErrAuthFailed
 	}
 	s.authUser = user
@@ -267,8 +276,13 @@ func (s *session) Data(rd io.Reader) error {
 
 	var reply error
 	if r.cfg.SaveDir != "" {
-		path, err := saveEML(r.cfg.SaveDir, r.cfg.Domain, ehlo, remote, m)
-		if err != nil {
+		path, err := saveEML(r.cfg.SaveDir, r.cfg.Domain, ehlo, remote, m, r.reserveSave)
+		switch {
+		case errors.Is(err, errSaveBudget):
+			m.SaveError = err.Error()
+			s.c.note("message not saved: " + err.Error())
+			reply = errSaveFull
+		case err != nil:
 			m.SaveError = err.Error()
 			s.c.note("message not saved: " + transcript.EscapeString(err.Error()))
 			reply = errSaveFailed
@@ -299,6 +313,11 @@ func parseHeader(m *Message) {
 	m.Header = msg.Header
 	body, _ := io.ReadAll(msg.Body) // a bytes.Reader cannot fail
 	m.Body = body
+	if bytes.HasSuffix(m.Raw, body) {
+		// The body is the tail of Raw: keep one copy, which is the one
+		// MaxStoredBytes counts.
+		m.Body = m.Raw[len(m.Raw)-len(body):]
+	}
 	subj := msg.Header.Get("Subject")
 	var dec mime.WordDecoder
 	if d, err := dec.DecodeHeader(subj); err == nil {

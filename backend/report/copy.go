@@ -252,6 +252,40 @@ func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// PowerShellQuote quotes s as a PowerShell single-quoted string, in which
+// nothing is expanded or run: each single quote, including the typographic
+// ones PowerShell also takes as quotes (U+2018 to U+201B), is doubled.
+// Double quotes would expand $name and run $(...).
+func PowerShellQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range s {
+		if r == '\'' || (r >= '\u2018' && r <= '\u201B') {
+			b.WriteRune(r)
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// portableQuote quotes s for an openssl line that may be pasted into a
+// POSIX shell, cmd-less PowerShell or either: a plain host-name token
+// stays bare, anything else goes in single quotes, which both take
+// literally; a value holding a single quote (or a typographic one, a quote
+// to PowerShell) has no quoting common to both and becomes placeholder.
+func portableQuote(s, placeholder string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._:[]-", r))
+	}) < 0 && s[0] != '-' {
+		return s
+	}
+	if strings.ContainsAny(s, "'\u2018\u2019\u201A\u201B") {
+		return placeholder
+	}
+	return "'" + s + "'"
+}
+
 // oneLine makes a single-line value safe to show and to type: line
 // breaks, control bytes and invisible format characters become escapes.
 func oneLine(s string) string { return transcript.EscapeString(s) }
@@ -313,8 +347,8 @@ var (
 		ES: "# openssl ya envió EHLO y STARTTLS; envíe EHLO de nuevo dentro de TLS:",
 	}
 	txtTelnetAuthPlain = lang.Text{
-		EN: "# AUTH PLAIN: replace the placeholder with the base64 of NUL, user name, NUL, password (PowerShell: [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes(\"`0%s`0PASSWORD\"))). Anyone who sees it can decode it.",
-		ES: "# AUTH PLAIN: sustituya el marcador por el base64 de NUL, usuario, NUL, contraseña (PowerShell: [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes(\"`0%s`0CONTRASEÑA\"))). Quien lo vea puede decodificarlo.",
+		EN: "# AUTH PLAIN: replace the placeholder with the base64 of NUL, user name, NUL, password (PowerShell: [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes(\"`0\" + %s + \"`0\" + 'PASSWORD'))). Anyone who sees it can decode it.",
+		ES: "# AUTH PLAIN: sustituya el marcador por el base64 de NUL, usuario, NUL, contraseña (PowerShell: [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes(\"`0\" + %s + \"`0\" + 'CONTRASEÑA'))). Quien lo vea puede decodificarlo.",
 	}
 	txtTelnetAuthLogin = lang.Text{
 		EN: "# AUTH LOGIN: after each 334 reply type the base64 of the user name (given below), then the base64 of the password. Anyone who sees it can decode it.",
@@ -409,12 +443,12 @@ func TelnetScript(p profile.Profile, l lang.Lang) string {
 		helo = "client.example.com"
 	}
 	hostPort := hostPort(host, port)
-	starttls := "openssl s_client -starttls smtp -name " + ShellQuote(helo) + " -connect " + ShellQuote(hostPort) + " -crlf -ign_eof"
+	starttls := "openssl s_client -starttls smtp -name " + portableQuote(helo, "EHLO-NAME") + " -connect " + portableQuote(hostPort, "MX-HOST:"+strconv.Itoa(port)) + " -crlf -ign_eof"
 	switch p.Target.TLS {
 	case profile.TLSStartTLS:
 		add(txtTelnetStartTLS.In(l), starttls, txtTelnetAfterTLS.In(l))
 	case profile.TLSImplicit:
-		add(txtTelnetImplicit.In(l), "openssl s_client -connect "+ShellQuote(hostPort)+" -crlf -ign_eof")
+		add(txtTelnetImplicit.In(l), "openssl s_client -connect "+portableQuote(hostPort, "MX-HOST:"+strconv.Itoa(port))+" -crlf -ign_eof")
 	case profile.TLSNone:
 		add(txtTelnetStart.In(l), fmt.Sprintf("open %s %d", host, port))
 	default:
@@ -535,7 +569,7 @@ func authLines(p profile.Profile, l lang.Lang) []string {
 	user := p.Auth.User
 	switch mech {
 	case "", "PLAIN":
-		return []string{txtTelnetAuthPlain.Format(l, oneLine(user)), "AUTH PLAIN " + PlainPlaceholder}
+		return []string{txtTelnetAuthPlain.Format(l, PowerShellQuote(oneLine(user))), "AUTH PLAIN " + PlainPlaceholder}
 	case "LOGIN":
 		// The user name is not a secret, so its base64 can be given; only
 		// the password stays a placeholder.

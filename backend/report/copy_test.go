@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -261,5 +262,109 @@ func TestTelnetScript(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// psEval evaluates a PowerShell expression of string literals joined by +,
+// by PowerShell's quoting rules: '...' is literal with ” (or a doubled
+// typographic single quote) for one quote; "..." may hold only the escape
+// `0 (NUL), since anything else in double quotes ($, $(...), `) would be
+// expanded or run. It fails on anything else.
+func psEval(expr string) (string, error) {
+	quotes := "'\u2018\u2019\u201A\u201B"
+	rs := []rune(strings.TrimSpace(expr))
+	var out strings.Builder
+	for i := 0; i < len(rs); {
+		switch c := rs[i]; {
+		case c == ' ' || c == '+':
+			i++
+		case strings.ContainsRune(quotes, c):
+			i++
+			for {
+				if i >= len(rs) {
+					return "", fmt.Errorf("unterminated single-quoted string in %q", expr)
+				}
+				if strings.ContainsRune(quotes, rs[i]) {
+					if i+1 < len(rs) && strings.ContainsRune(quotes, rs[i+1]) {
+						out.WriteRune(rs[i])
+						i += 2
+						continue
+					}
+					i++
+					break
+				}
+				out.WriteRune(rs[i])
+				i++
+			}
+		case c == '"':
+			j := i + 1
+			for j < len(rs) && rs[j] != '"' {
+				j++
+			}
+			if s := string(rs[i+1 : min(j, len(rs))]); j >= len(rs) || strings.Trim(s, "`0") != "" || strings.Count(s, "`0")*2 != len(s) {
+				return "", fmt.Errorf("double-quoted string %q would be expanded by PowerShell", s)
+			}
+			out.WriteString(strings.Repeat("\x00", (j-i-1)/2))
+			i = j + 1
+		default:
+			return "", fmt.Errorf("unexpected %q in %q", c, expr)
+		}
+	}
+	return out.String(), nil
+}
+
+// TestTelnetPowerShellQuoted: the PowerShell line that computes the AUTH
+// PLAIN payload keeps a hostile user name a literal (no $(...) runs, no
+// variable is expanded) and yields the right bytes for RFC 4616 PLAIN.
+func TestTelnetPowerShellQuoted(t *testing.T) {
+	for _, user := range []string{"chris@contoso.com", "$(calc)", "a$b", "o'brien", "x\u2019;calc;\u2018", "`$env:USERNAME", `"; calc; "`} {
+		p := seedProfile()
+		p.Auth = profile.Auth{Mechanism: "PLAIN", User: user}
+		for _, l := range []lang.Lang{lang.EN, lang.ES} {
+			s := TelnetScript(p, l)
+			const open = "[Text.Encoding]::UTF8.GetBytes("
+			i := strings.Index(s, open)
+			j := strings.Index(s, ")))")
+			if i < 0 || j < i {
+				t.Fatalf("%s %q: no PowerShell line:\n%s", l, user, s)
+			}
+			got, err := psEval(s[i+len(open) : j])
+			want := "\x00" + user + "\x00" + map[lang.Lang]string{lang.EN: "PASSWORD", lang.ES: "CONTRASEÑA"}[l]
+			if err != nil || got != want {
+				t.Errorf("%s %q: PowerShell gives %q (%v), want %q", l, user, got, err, want)
+			}
+		}
+	}
+}
+
+// TestTelnetOpenSSLQuoted: the openssl line keeps a hostile EHLO name or
+// host one literal argument for both a POSIX shell and PowerShell: either
+// bare host-name characters, a single-quoted string without quotes inside,
+// or a placeholder.
+func TestTelnetOpenSSLQuoted(t *testing.T) {
+	for _, name := range []string{"contoso.com", "x';calc;'", "x\u2019;calc;\u2018", "$(calc)", "@args", "a,b"} {
+		p := seedProfile()
+		p.Envelope.EHLO, p.Target.Host, p.Target.TLS, p.StopAfter = name, name, profile.TLSStartTLS, "ehlo"
+		s := TelnetScript(p, lang.EN)
+		i := strings.Index(s, "openssl s_client -starttls smtp -name ")
+		if i < 0 {
+			t.Fatalf("%q: no openssl line:\n%s", name, s)
+		}
+		line := s[i : strings.IndexByte(s[i:], '\n')+i]
+		f := strings.Fields(strings.TrimPrefix(line, "openssl s_client -starttls smtp -name "))
+		for _, arg := range []string{f[0], f[2]} {
+			v := arg
+			if strings.HasPrefix(v, "'") {
+				v = strings.TrimSuffix(strings.TrimPrefix(v, "'"), "'")
+				if strings.ContainsAny(v, "'\u2018\u2019\u201A\u201B") {
+					t.Errorf("%q: argument %s breaks out of its quotes", name, arg)
+				}
+			} else if strings.ContainsAny(v, "$@,;'`\"\u2018\u2019") {
+				t.Errorf("%q: bare argument %s is special to PowerShell", name, arg)
+			}
+			if v != name && v != name+":25" && v != "EHLO-NAME" && v != "MX-HOST:25" {
+				t.Errorf("%q: argument %s is neither the value nor a placeholder", name, arg)
+			}
+		}
 	}
 }

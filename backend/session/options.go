@@ -191,7 +191,8 @@ type Options struct {
 	// AuthSecret is the password, or the OAuth token for xoauth2. It prints
 	// and marshals as "********" and is never recorded.
 	AuthSecret smtpauth.Secret `json:"-"`
-	// AllowPlaintextAuth lets AUTH go over a connection without TLS.
+	// AllowPlaintextAuth lets AUTH go over a connection without TLS, or over
+	// TLS whose certificate did not verify (as InsecureSkipVerify also does).
 	AllowPlaintextAuth bool
 
 	// OnEntry receives each transcript entry as it is recorded.

@@ -321,7 +321,7 @@ func isMessageStep(n StepName) bool { return n == StepData || n == StepDataEnd |
 // on with: anything but a 4xx or 5xx reply, or a 421 (the server is closing
 // the channel, RFC 5321 §3.8).
 func endsConnection(s Step) bool {
-	if s.Failure == FailRejected || (isAuthFailure(s.Failure) && s.Failure != FailAuthPlaintext) {
+	if s.Failure == FailRejected || (isAuthFailure(s.Failure) && s.Failure != FailAuthPlaintext && s.Failure != FailAuthUnverified) {
 		return s.Reply != nil && s.Reply.Code == 421
 	}
 	return true

@@ -29,7 +29,8 @@ const (
 	TLSNone TLSMode = "none"
 	// TLSOpportunistic uses STARTTLS when the server offers it and goes on
 	// in plaintext, with a warning, when it does not (the default). A
-	// certificate that does not verify only warns (RFC 7435); a refused
+	// certificate that does not verify only warns (RFC 7435), but AUTH is
+	// then refused as over plaintext (FailAuthUnverified); a refused
 	// STARTTLS (454) goes on in plaintext on the same connection (RFC 3207
 	// §4); a failed handshake is followed by one more connection to the same
 	// address without STARTTLS (warning WarnTLSFallback), as Postfix does
@@ -61,6 +62,12 @@ const (
 	// FailAuthPlaintext: AUTH was asked for on a connection without TLS and
 	// the user did not allow that; nothing was sent.
 	FailAuthPlaintext Failure = "auth_plaintext_refused"
+	// FailAuthUnverified: AUTH was asked for over TLS whose certificate did
+	// not verify (opportunistic STARTTLS goes on encrypted) and the user
+	// allowed neither an unverified peer nor plaintext AUTH; nothing was
+	// sent, since anyone in the middle could have presented that
+	// certificate.
+	FailAuthUnverified Failure = "auth_unverified_refused"
 	// FailTLSFallback marks a STARTTLS step (a warning, not a failure) whose
 	// handshake failed in opportunistic mode: the session reconnected to the
 	// same address and went on without STARTTLS. The step's error holds the
@@ -85,7 +92,7 @@ func authExitCode(s Step) (int, bool) {
 	if !isAuthFailure(s.Failure) {
 		return 0, false
 	}
-	if s.Failure == FailAuthPlaintext {
+	if s.Failure == FailAuthPlaintext || s.Failure == FailAuthUnverified {
 		return exitcode.Protocol, true
 	}
 	e := smtpauth.Error{Kind: smtpauth.Kind(s.Failure)}
@@ -422,6 +429,18 @@ func (e *engine) auth() bool {
 		}
 		return fail(i, FailAuthPlaintext, why)
 	}
+	if e.conn.TLS() && e.res.TLS != nil && e.res.TLS.Problem != nil && !o.InsecureSkipVerify && !o.AllowPlaintextAuth {
+		// Only opportunistic TLS gets here: the other modes stop at the
+		// handshake. Encryption to an unauthenticated peer protects
+		// against a passive listener, not against the man in the middle
+		// who presented this certificate, so the password is treated as
+		// it would be over plaintext.
+		i := e.begin(StepAuth, "", "")
+		return fail(i, FailAuthUnverified, lang.Text{
+			EN: "not authenticating: the server's certificate did not verify (see the STARTTLS step), so whoever answered could read the password; fix the certificate or trust its CA (--ca-file), or use --insecure-skip-verify or --allow-plaintext-auth to do it anyway",
+			ES: "no se autentica: el certificado del servidor no se verificó (vea el paso STARTTLS), así que quien respondió podría leer la contraseña; corrija el certificado o confíe en su CA (--ca-file), o use --insecure-skip-verify o --allow-plaintext-auth para hacerlo igualmente",
+		})
+	}
 	offered := strings.Fields(e.exts["AUTH"])
 	mech, err := smtpauth.Choose(offered, e.p.authMech, e.p.authMech == smtpauth.NameXOAuth2)
 	if err != nil {
@@ -503,6 +522,8 @@ func (a *authConn) Cmd(line string, sensitive bool) (int, string, error) {
 	cmd := smtpwire.Command{Line: line}
 	if sensitive {
 		cmd.Masked = shown
+		// Before the write: the reply may echo the line.
+		e.conn.Recorder().Redact(smtpauth.SecretForms(line)...)
 	}
 	if err := e.conn.WriteCommands(e.p.t.Command, cmd); err != nil {
 		a.ioErr, a.what = true, sending("AUTH")
@@ -512,6 +533,9 @@ func (a *authConn) Cmd(line string, sensitive bool) (int, string, error) {
 	if err != nil {
 		a.ioErr, a.what = true, waitingFor("AUTH")
 		return 0, "", fmt.Errorf("waiting for the reply to AUTH: %w", err)
+	}
+	for k, l := range r.Lines {
+		r.Lines[k] = e.conn.Recorder().Scrub(l)
 	}
 	e.res.Steps[a.step].Reply = &r
 	return r.Code, strings.Join(r.Lines, "\n"), nil

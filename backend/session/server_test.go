@@ -218,6 +218,8 @@ type testServer struct {
 	srv  *smtp.Server
 	tap  *tap
 	Addr string
+	// auth is the AUTH backend when the server offers AUTH.
+	auth *authBackend
 }
 
 // startServer starts a go-smtp server on ip:port ("127.0.0.1:0" for any

@@ -14,12 +14,15 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"smtpprobe/backend/exitcode"
+	"smtpprobe/backend/internal/scriptserver"
 	"smtpprobe/backend/internal/testcerts"
 	"smtpprobe/backend/smtpauth"
 	"smtpprobe/backend/tlsreport"
@@ -317,6 +320,8 @@ func TestSTARTTLSInjection(t *testing.T) {
 type authBackend struct {
 	*backend
 	user, pass string
+	// tried counts AUTH commands, which the tap cannot see under TLS.
+	tried atomic.Int32
 }
 
 const cramChallenge = "<1896.697170952@postoffice.reston.mci.net>" // RFC 2195 §2
@@ -334,6 +339,7 @@ func (*authSess) AuthMechanisms() []string { return []string{"PLAIN", "LOGIN", "
 
 func (s *authSess) Auth(mech string) (sasl.Server, error) {
 	a := s.a
+	a.tried.Add(1)
 	check := func(ok bool) error {
 		if !ok {
 			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
@@ -395,7 +401,8 @@ func startAuthServer(t *testing.T, k pki, user, pass string, insecure bool) *tes
 		srv.TLSConfig = testcerts.ServerConfig(k.leaf.TLS())
 		srv.AllowInsecureAuth = insecure
 	})
-	s.srv.Backend = &authBackend{backend: s.backend, user: user, pass: pass}
+	s.auth = &authBackend{backend: s.backend, user: user, pass: pass}
+	s.srv.Backend = s.auth
 	return s
 }
 
@@ -507,6 +514,124 @@ func TestAUTHPlaintext(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestAUTHUnverified: a certificate that did not verify authenticates no
+// one, so a man in the middle of opportunistic STARTTLS would receive the
+// password (RFC 7435 §1.2 covers encryption, not credentials; RFC 8314 §4.1
+// wants the certificate checked before AUTH). AUTH is refused, as over
+// plaintext, unless the user opts in with either flag.
+func TestAUTHUnverified(t *testing.T) {
+	self := testcerts.SelfSigned(t, testcerts.LeafOptions{IPs: loopbackIP})
+	start := func(t *testing.T) *testServer {
+		s := startServer(t, func(srv *smtp.Server) { srv.TLSConfig = testcerts.ServerConfig(self.TLS()) })
+		s.auth = &authBackend{backend: s.backend, user: "user@mx.test", pass: sentinel}
+		s.srv.Backend = s.auth
+		return s
+	}
+	t.Run("refused by default, nothing sent, exit 5", func(t *testing.T) {
+		s := start(t)
+		o := tlsOpts(s.Addr, "", "")
+		o.AuthUser, o.AuthSecret = "user@mx.test", sentinel
+		r := run(t, o)
+		st := r.Step(StepAuth)
+		if st == nil || st.Status != StatusFailed || st.Failure != FailAuthUnverified || r.OK || r.ExitCode != exitcode.Protocol {
+			t.Fatalf("steps %q auth %+v exit %d", steps(r), st, r.ExitCode)
+		}
+		for _, want := range []string{"--insecure-skip-verify", "--allow-plaintext-auth"} {
+			if st.ErrorText == nil || !strings.Contains(st.ErrorText.EN, want) || !strings.Contains(st.ErrorText.ES, want) {
+				t.Errorf("error text %+v does not name %s", st.ErrorText, want)
+			}
+		}
+		if r.Verdict == nil || r.Verdict.Verdict != string(FailAuthUnverified) {
+			t.Errorf("verdict %+v", r.Verdict)
+		}
+		if n := s.auth.tried.Load(); n != 0 || r.Step(StepMail) != nil {
+			t.Errorf("server saw %d AUTH commands; steps %q", n, steps(r))
+		}
+		checkNoSecret(t, sentinel, r, nil)
+	})
+	for name, opt := range map[string]func(*Options){
+		"--insecure-skip-verify": func(o *Options) { o.InsecureSkipVerify = true },
+		"--allow-plaintext-auth": func(o *Options) { o.AllowPlaintextAuth = true },
+	} {
+		t.Run("allowed with "+name, func(t *testing.T) {
+			s := start(t)
+			o := tlsOpts(s.Addr, TLSOpportunistic, "")
+			o.AuthUser, o.AuthSecret = "user@mx.test", sentinel
+			opt(&o)
+			r := run(t, o)
+			if st := r.Step(StepAuth); st == nil || st.Status != StatusOK || !r.OK || s.auth.tried.Load() != 1 {
+				t.Fatalf("steps %q auth %+v", steps(r), st)
+			}
+		})
+	}
+}
+
+// TestAUTHEchoScrubbed: a server that echoes the client's AUTH response in
+// its 535 (the text is the server's to choose, RFC 4954 §6) must not carry
+// the password into the transcript, the step's reply, the JSON or a log,
+// just as it cannot into the error text. Each mechanism's response echoed
+// in base64 and decoded.
+func TestAUTHEchoScrubbed(t *testing.T) {
+	for _, mech := range []string{"PLAIN", "LOGIN"} {
+		t.Run(mech, func(t *testing.T) {
+			echo := func(c *scriptserver.Conn) error {
+				var lines []string
+				for {
+					l, err := c.ReadLine()
+					if err != nil {
+						return err
+					}
+					f := strings.Fields(string(l))
+					lines = append(lines, f[len(f)-1])
+					if len(lines) == 1 && mech == "LOGIN" {
+						_, err = c.Write([]byte("334 VXNlcm5hbWU6\r\n"))
+					} else if len(lines) == 2 && mech == "LOGIN" {
+						_, err = c.Write([]byte("334 UGFzc3dvcmQ6\r\n"))
+					} else {
+						break
+					}
+					if err != nil {
+						return err
+					}
+				}
+				var sb strings.Builder
+				for _, l := range lines {
+					dec, _ := base64.StdEncoding.DecodeString(l)
+					sb.WriteString("535-5.7.8 you sent " + l + " = " + strings.ReplaceAll(string(dec), "\x00", " ") + "\r\n")
+				}
+				sb.WriteString("535 5.7.8 Authentication failed\r\n")
+				_, err := c.Write([]byte(sb.String()))
+				return err
+			}
+			srv := scriptserver.Start(t,
+				scriptserver.Send("220 mx.test ESMTP\r\n"),
+				scriptserver.Expect("EHLO "),
+				scriptserver.Send("250-mx.test\r\n250 AUTH PLAIN LOGIN\r\n"),
+				scriptserver.Func("echo the AUTH response", echo),
+				scriptserver.Expect("QUIT"),
+				scriptserver.Send("221 bye\r\n"),
+			)
+			o := tlsOpts(srv.Addr(), TLSNone, "")
+			o.AuthUser, o.AuthMech, o.AuthSecret, o.AllowPlaintextAuth = "user@mx.test", mech, sentinel, true
+			var streamed []transcript.Entry
+			o.OnEntry = func(e transcript.Entry) { streamed = append(streamed, e) }
+			r := run(t, o)
+			if st := r.Step(StepAuth); st == nil || st.Failure != Failure(smtpauth.KindFailed) || st.Reply == nil || st.Reply.Code != 535 {
+				t.Fatalf("steps %q auth %+v", steps(r), st)
+			}
+			if err := srv.Wait(5 * time.Second); err != nil {
+				t.Fatal(err)
+			}
+			checkNoSecret(t, sentinel, r, streamed)
+			for _, e := range r.Transcript {
+				if e.Dir == transcript.Server && strings.Contains(e.Text, "you sent") && !strings.Contains(e.Text, "you sent LOGIN ") && !strings.Contains(e.Text, "****") {
+					t.Errorf("echo not masked: %q", e.Text)
+				}
+			}
+		})
+	}
 }
 
 // smtpauthForms are the secret and the base64 forms it takes on the wire

@@ -374,6 +374,24 @@ func (s *scrubber) scrubErr(err error) error {
 	return &scrubbedError{msg: msg, err: errors.Unwrap(err)}
 }
 
+// SecretForms returns what a sensitive line of Exchange carries, in every
+// form a server's text might echo it (base64 as sent, decoded, escaped, and
+// each NUL- or ^A-separated field on its own), for a recorder to redact
+// from the replies that follow. The cancel line "*" and an AUTH line
+// without an initial response carry nothing.
+func SecretForms(line string) []string {
+	f := strings.Fields(line)
+	if len(f) == 0 || line == "*" || (strings.EqualFold(f[0], "AUTH") && len(f) < 3) {
+		return nil
+	}
+	enc := f[len(f)-1]
+	s := scrubber{forms: []string{enc}}
+	if b, err := base64.StdEncoding.DecodeString(enc); err == nil {
+		s.add(b)
+	}
+	return s.forms
+}
+
 // Mask returns the form of a sensitive client line that a transcript may
 // show: "AUTH PLAIN <base64>" becomes "AUTH PLAIN ********", a continuation
 // response becomes "********", and the cancel line "*" stays as it is.

@@ -317,3 +317,27 @@ func TestDiscardBuffered(t *testing.T) {
 		t.Errorf("discarded %d from an empty buffer", n)
 	}
 }
+
+// TestRecorderRedact: once a secret is given to Redact, server lines show
+// it masked in text and raw bytes, client and info lines are left alone,
+// and forms too short to be secrets are ignored (RFC 4954 §4 payloads).
+func TestRecorderRedact(t *testing.T) {
+	rec := NewRecorder(time.Now(), nil)
+	rec.Redact("czNjcmV0", "s3cret", "ab")
+	for _, c := range []struct {
+		dir      transcript.Direction
+		in, want string
+	}{
+		{transcript.Server, "535 you sent czNjcmV0 (s3cret)", "535 you sent ******** (********)"},
+		{transcript.Server, "250 ab ok", "250 ab ok"},
+		{transcript.Client, "NOOP s3cret", "NOOP s3cret"},
+	} {
+		e := rec.Add(c.dir, c.in, []byte(c.in+"\r\n"), false)
+		if e.Text != c.want || string(e.Raw) != c.want+"\r\n" {
+			t.Errorf("%s %q: text %q raw %q, want %q", c.dir, c.in, e.Text, e.Raw, c.want)
+		}
+	}
+	if got := rec.Scrub("5.7.8 s3cret"); got != "5.7.8 ********" {
+		t.Errorf("Scrub = %q", got)
+	}
+}

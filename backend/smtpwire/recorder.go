@@ -1,6 +1,9 @@
 package smtpwire
 
 import (
+	"bytes"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,7 +18,16 @@ type Recorder struct {
 	start   time.Time
 	entries []transcript.Entry
 	onEntry func(transcript.Entry)
+	// redact are secrets the client sent (see Redact), longest first.
+	redact []string
 }
+
+// redacted replaces a secret a server echoed.
+const redacted = "********"
+
+// minRedact is the shortest secret form replaced: shorter ones would mask
+// ordinary words of the replies.
+const minRedact = 4
 
 // NewRecorder returns a Recorder whose entries count elapsed time from start.
 // onEntry, when not nil, is called synchronously from the goroutine that
@@ -37,6 +49,12 @@ func (r *Recorder) Add(dir transcript.Direction, text string, raw []byte, tls bo
 		rawCopy = append([]byte(nil), raw...)
 	}
 	r.mu.Lock()
+	if dir == transcript.Server {
+		text = r.scrubLocked(text)
+		for _, f := range r.redact {
+			rawCopy = bytes.ReplaceAll(rawCopy, []byte(f), []byte(redacted))
+		}
+	}
 	el := now.Sub(r.start)
 	e := transcript.Entry{
 		Seq:       len(r.entries) + 1,
@@ -57,6 +75,38 @@ func (r *Recorder) Add(dir transcript.Direction, text string, raw []byte, tls bo
 	}
 	r.mu.Unlock()
 	return e
+}
+
+// Redact makes every later server line show forms (a secret as sent, its
+// base64, its escaped text) as ******** in its text and raw bytes: a
+// hostile or careless server may echo an AUTH response in its reply, and a
+// transcript, a log or a reply shown must not carry it.
+func (r *Recorder) Redact(forms ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, f := range forms {
+		if len(f) >= minRedact && !slices.Contains(r.redact, f) {
+			r.redact = append(r.redact, f)
+		}
+	}
+	// Longest first, so that a secret inside a longer form does not break
+	// the longer one's match.
+	slices.SortFunc(r.redact, func(a, b string) int { return len(b) - len(a) })
+}
+
+// Scrub returns s with every form given to Redact replaced, for text taken
+// from a reply outside the transcript (a step's reply).
+func (r *Recorder) Scrub(s string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.scrubLocked(s)
+}
+
+func (r *Recorder) scrubLocked(s string) string {
+	for _, f := range r.redact {
+		s = strings.ReplaceAll(s, f, redacted)
+	}
+	return s
 }
 
 // Replay records an entry made by another Recorder with the same start

@@ -20,11 +20,12 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
 	"strings"
 	"time"
 
 	"golang.org/x/net/idna"
+
+	"smtpprobe/backend/boundedfile"
 )
 
 // Options are the user's TLS choices for one connection.
@@ -140,15 +141,8 @@ func LoadRoots(caFile string) (*x509.CertPool, error) {
 	if caFile == "" {
 		return pool, nil
 	}
-	fi, err := os.Stat(caFile)
-	if err != nil {
-		return nil, fmt.Errorf("tlsreport: CA file: %w", err)
-	}
-	const maxCAFile = 16 << 20
-	if fi.Size() > maxCAFile {
-		return nil, fmt.Errorf("tlsreport: CA file %s is %d bytes, more than the %d a CA bundle needs", caFile, fi.Size(), maxCAFile)
-	}
-	data, err := os.ReadFile(caFile)
+	const maxCAFile = 16 << 20 // far more than any CA bundle needs
+	data, err := boundedfile.Read(caFile, maxCAFile)
 	if err != nil {
 		return nil, fmt.Errorf("tlsreport: CA file: %w", err)
 	}

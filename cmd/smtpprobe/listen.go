@@ -291,11 +291,17 @@ func printEvent(out io.Writer, e receiver.Event, o listenOptions) {
 			rcpts[i] = rc.Addr
 		}
 		if o.jsonOut {
-			params := m.Envelope.MailParams
-			if params == nil {
-				params = map[string]string{}
+			// Escaped as in the text output: JSON would carry C1
+			// controls and bidi overrides through to a terminal raw.
+			params := map[string]string{}
+			for k, v := range m.Envelope.MailParams {
+				params[transcript.EscapeString(k)] = transcript.EscapeString(v)
 			}
-			writeJSON(out, jsonMessage{"message", m.Time, m.ConnID, m.ID, m.Envelope.From, params, rcpts,
+			esc := make([]string, len(rcpts))
+			for i, rc := range rcpts {
+				esc[i] = transcript.EscapeString(rc)
+			}
+			writeJSON(out, jsonMessage{"message", m.Time, m.ConnID, m.ID, transcript.EscapeString(m.Envelope.From), params, esc,
 				m.Size, m.Subject, m.TLS, m.AuthUser, m.SavedPath, m.SaveError})
 			return
 		}

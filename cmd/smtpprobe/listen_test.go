@@ -223,3 +223,57 @@ func TestListenHelp(t *testing.T) {
 		t.Errorf("help text: %q", errOut.String())
 	}
 }
+
+// TestListenJSONEscapesAddresses: from and rcpts in listen --json are
+// escaped like every other client text (transcript.Escape): a C1 control or
+// a bidi override in an address (RFC 6531 allows UTF-8 there) must not
+// reach a terminal or log viewer raw.
+func TestListenJSONEscapesAddresses(t *testing.T) {
+	lr := startListen(t, "--addr", "127.0.0.1:0", "--json")
+	first := strings.SplitN(lr.waitOut("\n"), "\n", 2)[0]
+	var listening struct{ Addr string }
+	if err := json.Unmarshal([]byte(first), &listening); err != nil {
+		t.Fatal(err)
+	}
+	c, err := smtp.Dial(listening.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Hello("client.test"); err != nil {
+		t.Fatal(err)
+	}
+	from, rcpt := "a\u202egpj.exe@example.com", "b\u0085x@example.org"
+	if err := c.Mail(from); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rcpt(rcpt); err != nil {
+		t.Fatal(err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = w.Write([]byte("Subject: x\r\n\r\ny\r\n"))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.Quit()
+	out := lr.waitOut(`"event":"message"`)
+	lr.stop()
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.Contains(line, `"event":"message"`) {
+			continue
+		}
+		var m struct {
+			From  string   `json:"from"`
+			Rcpts []string `json:"rcpts"`
+		}
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(m.From+strings.Join(m.Rcpts, ""), "\u202e\u0085") || !strings.Contains(m.From, "gpj.exe@example.com") {
+			t.Errorf("raw control or format character in %s", line)
+		}
+	}
+}

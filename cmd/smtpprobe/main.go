@@ -85,7 +85,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun \"smtpprobe COMMAND -h\" for the flags of a command.")
 	fmt.Fprintln(w, "\nExit codes: 0 success; 1 permanent failure; 2 invalid input or usage (nothing sent);")
 	fmt.Fprintln(w, "3 temporary failure; 4 could not connect; 5 protocol, TLS or mid-session timeout error,")
-	fmt.Fprintln(w, "or AUTH refused by smtpprobe itself on a connection without TLS (no --allow-plaintext-auth).")
+	fmt.Fprintln(w, "or AUTH refused by smtpprobe itself on a connection without TLS (no --allow-plaintext-auth)")
+	fmt.Fprintln(w, "or with a certificate that did not verify (no --insecure-skip-verify or --allow-plaintext-auth).")
 	fmt.Fprintln(w, "The first failure decides, not its consequences: a 454 to RCPT TO exits 3 even when the")
 	fmt.Fprintln(w, "pipelined DATA then gets 554; recipients refused independently rank 5 over 1 over 3.")
 }

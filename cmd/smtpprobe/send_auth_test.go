@@ -276,3 +276,35 @@ func TestSendTLSText(t *testing.T) {
 		}
 	})
 }
+
+// TestSendAuthUnverified: with the default opportunistic TLS, a certificate
+// that does not verify (a man in the middle's) gets no password: exit 5 as
+// for plaintext AUTH, explained in the chosen language, unless one of the
+// two opt-ins is given (RFC 8314 §4.1).
+func TestSendAuthUnverified(t *testing.T) {
+	addr, _ := startTLSAuthServer(t)
+	t.Setenv("SMTPPROBE_TEST_SECRET", sentinelPass)
+	base := []string{"--from", "a@contoso.test", "--to", "b@mx.test", "--server", addr, "--helo", "client.test",
+		"--auth-user", sentinelUser, "--auth-mech", "plain", "--auth-password-env", "SMTPPROBE_TEST_SECRET"}
+	for _, c := range []struct {
+		lang, want string
+	}{
+		{"en", "certificate did not verify"},
+		{"es", "certificado del servidor no se verificó"},
+	} {
+		t.Run("refused "+c.lang, func(t *testing.T) {
+			code, out, errs := runSendCLI(append(append([]string{}, base...), "--lang", c.lang)...)
+			if code != exitcode.Protocol || !strings.Contains(out, c.want) || strings.Contains(out, "235") {
+				t.Fatalf("exit %d, want %d and %q\n%s\n%s", code, exitcode.Protocol, c.want, out, errs)
+			}
+		})
+	}
+	for _, opt := range []string{"--insecure-skip-verify", "--allow-plaintext-auth"} {
+		t.Run("allowed with "+opt, func(t *testing.T) {
+			code, out, errs := runSendCLI(append(append([]string{}, base...), opt)...)
+			if code != exitcode.OK || !strings.Contains(out, "235") {
+				t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+			}
+		})
+	}
+}

@@ -21,6 +21,10 @@ var (
 		EN: "--log %s: the folder %s does not exist",
 		ES: "--log %s: la carpeta %s no existe",
 	}
+	txtLogIsDir = lang.Text{
+		EN: "--log %s: is a folder; give a file name inside it",
+		ES: "--log %s: es una carpeta; indique un nombre de archivo dentro de ella",
+	}
 	txtLogWrite = lang.Text{
 		EN: "smtpprobe send: could not write the log: %v",
 		ES: "smtpprobe send: no se pudo escribir el registro: %v",
@@ -42,6 +46,9 @@ func (g *sendLog) check(l lang.Lang) string {
 	}
 	if _, err := report.FormatFor(g.path); err != nil {
 		return "--log: " + lang.ErrorText(err, l)
+	}
+	if st, err := os.Stat(g.path); err == nil && st.IsDir() {
+		return txtLogIsDir.Format(l, transcript.EscapeString(g.path))
 	}
 	dir := filepath.Dir(g.path)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {

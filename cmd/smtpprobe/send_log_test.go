@@ -71,6 +71,10 @@ func TestSendLogRefused(t *testing.T) {
 		{filepath.Join(dir, "session.pdf"), "en", "use .txt or .log"},
 		{filepath.Join(dir, "session.pdf"), "es", "use .txt o .log"},
 		{filepath.Join(dir, "missing", "session.txt"), "es", "la carpeta"},
+		// A folder named like a log is found before anything is sent, not
+		// after the message was delivered.
+		{mkdir(t, filepath.Join(dir, "session.txt")), "en", "is a folder"},
+		{filepath.Join(dir, "session.txt"), "es", "es una carpeta"},
 	} {
 		code, _, errOut := runSendCLI("--server", addr, "--from", "a@b.test", "--to", "c@d.test", "--lang", tt.lang, "--log", tt.path)
 		if code != exitcode.Usage || !strings.Contains(errOut, tt.want) {
@@ -109,4 +113,12 @@ func TestPathsShownAsWritten(t *testing.T) {
 	if want := `--profile "C:\nope.json": no such file, and no saved profile with that id or name in ` + profDir; code != exitcode.Usage || !strings.Contains(errOut, want) {
 		t.Errorf("send --profile: exit %d, stderr %q; want %q", code, errOut, want)
 	}
+}
+
+func mkdir(t *testing.T, p string) string {
+	t.Helper()
+	if err := os.Mkdir(p, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

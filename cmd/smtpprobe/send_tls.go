@@ -57,13 +57,13 @@ func registerSecureFlags(fs *flag.FlagSet) *secureFlags {
 	f := &secureFlags{}
 	fs.StringVar(&f.tls, "tls", string(session.TLSOpportunistic), "TLS mode: none, opportunistic (STARTTLS when offered), starttls (required) or implicit (port 465)")
 	fs.StringVar(&f.caFile, "ca-file", "", "PEM file of extra trusted certificate authorities")
-	fs.BoolVar(&f.skipVerify, "insecure-skip-verify", false, "go on when the certificate does not verify (still reported)")
+	fs.BoolVar(&f.skipVerify, "insecure-skip-verify", false, "go on when the certificate does not verify (still reported), and authenticate to such a server")
 	fs.StringVar(&f.tlsMin, "tls-min", "", "lowest TLS version accepted: 1.0, 1.1, 1.2 or 1.3 (default 1.2)")
 	fs.StringVar(&f.saveCert, "save-cert", "", "write the server's certificate chain to this file as PEM")
 	fs.StringVar(&f.authUser, "auth-user", "", "authenticate (AUTH, RFC 4954) as this user")
 	fs.StringVar(&f.authMech, "auth-mech", "auto", "AUTH mechanism: auto, plain, login, cram-md5 or xoauth2 (the token as password)")
 	fs.StringVar(&f.authEnv, "auth-password-env", "", "name of the environment variable holding the password or token (else the --profile's remembered one, else it is asked for)")
-	fs.BoolVar(&f.allowPlain, "allow-plaintext-auth", false, "allow AUTH over a connection without TLS (without it such an AUTH is refused before anything is sent: exit 5)")
+	fs.BoolVar(&f.allowPlain, "allow-plaintext-auth", false, "allow AUTH over a connection without TLS or whose certificate did not verify (without it such an AUTH is refused before anything is sent: exit 5)")
 	return f
 }
 

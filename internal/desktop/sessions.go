@@ -76,7 +76,8 @@ type TestRequest struct {
 	// InsecureSkipVerify goes on when the certificate does not verify (the
 	// failure is still reported in the certificate panel).
 	InsecureSkipVerify bool `json:"insecure_skip_verify"`
-	// AllowPlaintextAuth lets AUTH go over a connection without TLS.
+	// AllowPlaintextAuth lets AUTH go over a connection without TLS, or
+	// over TLS whose certificate did not verify.
 	AllowPlaintextAuth bool `json:"allow_plaintext_auth"`
 	// CAFile is a PEM file of authorities trusted besides the system's;
 	// the engine reads and checks it before connecting.

@@ -38,4 +38,28 @@ describe("EnvelopeStep", () => {
     fireEvent.click(screen.getByLabelText("Delay"));
     expect(screen.getByLabelText("Never")).not.toBeChecked();
   });
+
+  it("explains that a login needs a verified certificate, in both languages", () => {
+    for (const [lang, want] of [
+      ["en", /unverified certificate anyone in the middle could have answered/],
+      ["es", /certificado no verificado cualquiera en medio podría haber respondido/],
+    ] as const) {
+      setLang(lang);
+      resetForm({ ...emptyForm, authMech: "PLAIN" });
+      const { unmount } = render(
+        <FluentProvider theme={webLightTheme}>
+          <EnvelopeStep showAll={false} defaultEHLO="pc01" />
+        </FluentProvider>,
+      );
+      expect(screen.getByTestId("auth-tls-hint")).toHaveTextContent(want);
+      unmount();
+    }
+    resetForm(emptyForm);
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <EnvelopeStep showAll={false} defaultEHLO="pc01" />
+      </FluentProvider>,
+    );
+    expect(screen.queryByTestId("auth-tls-hint")).toBeNull();
+  });
 });

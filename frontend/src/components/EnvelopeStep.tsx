@@ -217,8 +217,14 @@ export function EnvelopeStep({ showAll, defaultEHLO }: { showAll: boolean; defau
               label={t("env.auth.plaintext")}
               checked={form.allowPlaintextAuth}
               onChange={(_, d) => setField("allowPlaintextAuth", Boolean(d.checked))}
+              aria-describedby="auth-tls-hint"
             />
           </div>
+        )}
+        {form.authMech && (
+          <Text id="auth-tls-hint" data-testid="auth-tls-hint" size={200} className={s.hint}>
+            {t("env.auth.tlsHint")}
+          </Text>
         )}
       </fieldset>
     </div>

@@ -256,7 +256,9 @@ export const en = {
   "cert.expired": "(expired)",
   "cert.key": "Key",
   "dest.tls.skipVerify": "Continue when the certificate does not verify (the problem is still reported)",
-  "env.auth.plaintext": "Allow login without TLS (the password would travel unencrypted)",
+  "env.auth.plaintext": "Allow login without TLS or with an unverified certificate (the password could be read)",
+  "env.auth.tlsHint":
+    "The password is sent only over TLS whose certificate verified: with an unverified certificate anyone in the middle could have answered, so the login is refused unless you continue when the certificate does not verify (Destination) or allow login without TLS here.",
   "env.auth.remembered": "Empty: use the password remembered for this profile",
   // Issue 8: TLS options, DSN options, certificate saving, lock-step.
   "dest.tlsAdvanced": "Advanced TLS",

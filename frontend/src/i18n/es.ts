@@ -258,7 +258,9 @@ export const es: Record<MessageKey, string> = {
   "cert.expired": "(caducado)",
   "cert.key": "Clave",
   "dest.tls.skipVerify": "Continuar aunque el certificado no se verifique (el problema se sigue indicando)",
-  "env.auth.plaintext": "Permitir iniciar sesión sin TLS (la contraseña viajaría sin cifrar)",
+  "env.auth.plaintext": "Permitir iniciar sesión sin TLS o con un certificado no verificado (la contraseña se podría leer)",
+  "env.auth.tlsHint":
+    "La contraseña solo se envía por TLS con un certificado verificado: con un certificado no verificado cualquiera en medio podría haber respondido, así que el inicio de sesión se rechaza salvo que continúe aunque el certificado no se verifique (Destino) o permita aquí iniciar sesión sin TLS.",
   "env.auth.remembered": "Vacío: usar la contraseña recordada para este perfil",
   // Issue 8: opciones TLS, opciones DSN, guardar el certificado, paso a paso.
   "dest.tlsAdvanced": "TLS avanzado",
