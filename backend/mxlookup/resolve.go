@@ -18,7 +18,6 @@ import (
 // 2020); larger answers come truncated and are fetched over TCP.
 const ednsSize = 1232
 
-
 // errBadResponse marks a reply that does not answer our question.
 var errBadResponse = errors.New("reply does not match the question")
 
