@@ -18,11 +18,6 @@ import (
 // 2020); larger answers come truncated and are fetched over TCP.
 const ednsSize = 1232
 
-// maxBadPackets bounds how many unparsable or unrelated UDP datagrams we
-// skip while waiting for the real answer, so a hostile sender cannot keep a
-// query alive past its deadline by spraying packets.
-const maxBadPackets = 8
-
 // errBadResponse marks a reply that does not answer our question.
 var errBadResponse = errors.New("reply does not match the question")
 
@@ -37,6 +32,11 @@ type Attempt struct {
 	// Truncated is set when a UDP reply had the TC bit (the query is then
 	// repeated over TCP as a separate Attempt).
 	Truncated bool `json:"truncated,omitempty"`
+	// Forged counts UDP datagrams skipped because their id did not match
+	// the query or they did not parse (stray, late or forged, RFC 5452 §9.1); when no
+	// genuine answer came before the deadline the query is repeated over
+	// TCP.
+	Forged int `json:"forged,omitempty"`
 	// Err is what went wrong when no usable reply came (timeout, refused
 	// connection, malformed reply), else nil.
 	Err error `json:"-"`
@@ -95,8 +95,10 @@ func (r *resolver) exchange(ctx context.Context, name string, qtype uint16) (*dn
 			msg, a := r.exchangeOne(ctx, srv, network, name, qtype)
 			attempts = append(attempts, a)
 			if a.Err != nil || a.Truncated {
-				if a.Truncated {
-					continue // same server over TCP
+				if a.Truncated || (network == "udp" && a.Forged > 0 && ctxErr(ctx) == nil) {
+					// Same server over TCP: an off-path forger
+					// cannot answer inside a TCP stream.
+					continue
 				}
 				break // next server
 			}
@@ -151,7 +153,7 @@ func (r *resolver) exchangeOne(ctx context.Context, server, network, name string
 		a.Err = fmt.Errorf("sending query: %w", ctxOr(ctx, err))
 		return nil, a
 	}
-	for bad := 0; ; bad++ {
+	for {
 		resp, err := co.ReadMsg()
 		if err == nil && resp.Id == q.Id {
 			if !matches(q, resp) {
@@ -166,15 +168,19 @@ func (r *resolver) exchangeOne(ctx context.Context, server, network, name string
 		}
 		var ne net.Error
 		timeout := errors.As(err, &ne) && ne.Timeout()
-		// Over UDP a stray, late or forged datagram is skipped; over TCP
-		// the stream is in order, so any mismatch is fatal.
-		if network == "tcp" || timeout || bad >= maxBadPackets || (err != nil && !isUnpackError(err)) {
+		// Over UDP a stray, late or forged datagram is skipped until the
+		// query's deadline, which bounds a spray of them: stopping after a
+		// few would let a forger fail the lookup although the genuine
+		// answer follows. Over TCP the stream is in order, so any mismatch
+		// is fatal.
+		if network == "tcp" || timeout || (err != nil && !isUnpackError(err)) {
 			if err == nil {
 				err = fmt.Errorf("reply id %d, want %d: %w", resp.Id, q.Id, errBadResponse)
 			}
 			a.Err = fmt.Errorf("reading reply: %w", ctxOr(ctx, err))
 			return nil, a
 		}
+		a.Forged++
 	}
 }
 

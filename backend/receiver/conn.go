@@ -55,9 +55,12 @@ type recConn struct {
 	saslLeft     int
 	authFailures int  // failed AUTH attempts on this connection
 	closeAfter   bool // close once the reply being recorded is written
-	tlsPending   bool // STARTTLS was accepted; the next I/O starts the bridge
-	inner        net.Conn
-	inTLS        bool
+	// startTLS is set by a STARTTLS command until its reply: a command
+	// pipelined after it would otherwise hide it from lastVerb.
+	startTLS   bool
+	tlsPending bool // STARTTLS was accepted; the next I/O starts the bridge
+	inner      net.Conn
+	inTLS      bool
 }
 
 func newRecConn(r *Receiver, raw net.Conn, rec *Connection) *recConn {
@@ -309,6 +312,9 @@ func (c *recConn) clientLineLocked(raw []byte) {
 		verb = strings.ToUpper(fields[0])
 	}
 	c.lastVerb = verb
+	if verb == "STARTTLS" {
+		c.startTLS = true
+	}
 	switch verb {
 	case "AUTH":
 		c.saslLeft = saslResponses(fields[1:])
@@ -367,7 +373,13 @@ func (c *recConn) serverLineLocked(raw []byte) {
 	if len(line) < 4 || line[3] != ' ' {
 		return // not the last line of a reply
 	}
-	switch code := string(line[:3]); {
+	code := string(line[:3])
+	if code[0] == '4' || code[0] == '5' {
+		// STARTTLS refused (454, 501, 502, 503): no bridge comes. A
+		// 250 may still answer a command pipelined before it.
+		c.startTLS = false
+	}
+	switch {
 	case code == "334":
 		c.maskNext = true
 	case c.lastVerb == "AUTH":
@@ -376,8 +388,8 @@ func (c *recConn) serverLineLocked(raw []byte) {
 	case code == "354" && c.lastVerb == "DATA":
 		c.inData = true
 		c.dataLines, c.hiddenLines, c.hiddenBytes = 0, 0, 0
-	case code == "220" && c.lastVerb == "STARTTLS" && c.r.cfg.TLS && c.inner == nil:
-		c.tlsPending = true
+	case code == "220" && c.startTLS && c.r.cfg.TLS && c.inner == nil:
+		c.tlsPending, c.startTLS = true, false
 	}
 }
 

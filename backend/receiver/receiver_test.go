@@ -933,3 +933,35 @@ func TestAuthGuessesThrottled(t *testing.T) {
 		t.Errorf("auth failures %d, delay notes %d; want 3 and 3", st.AuthFailures, delayed)
 	}
 }
+
+// TestSTARTTLSPipelined: a client that pipelines a command after STARTTLS
+// (RFC 3207 §4.2 forbids it; go-smtp drops the plaintext bytes) still gets
+// the recording TLS bridge, so the session inside TLS is in the transcript
+// as text rather than lost.
+func TestSTARTTLSPipelined(t *testing.T) {
+	r := start(t, Config{TLS: true, TLSName: "rx.test.example"})
+	c := dial(t, r)
+	c.last()
+	c.send("EHLO x\r\n")
+	c.reply()
+	c.send("STARTTLS\r\nNOOP\r\n")
+	expect(t, "STARTTLS", c.last(), "220 ")
+	tc := tls.Client(c.conn, trusting(r))
+	if err := tc.Handshake(); err != nil {
+		t.Fatalf("handshake: %v", err)
+	}
+	c.conn, c.br = tc, bufio.NewReader(tc)
+	c.send("EHLO inside.test\r\n")
+	c.reply()
+	expect(t, "QUIT", c.cmd("QUIT"), "221 ")
+	waitFor(t, "close", func() bool { return r.Stats().Open == 0 })
+	var inside bool
+	for _, e := range r.Connections()[0].Transcript {
+		if e.TLS && e.Text == "EHLO inside.test" {
+			inside = true
+		}
+	}
+	if !inside {
+		t.Errorf("the EHLO inside TLS is not in the transcript: %+v", r.Connections()[0].Transcript)
+	}
+}

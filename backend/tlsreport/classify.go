@@ -84,6 +84,10 @@ var (
 		EN: "The server closed the connection during the TLS handshake. It often means it supports none of the TLS versions or ciphers offered; check its TLS settings or try --tls-min.",
 		ES: "El servidor cerró la conexión durante la negociación TLS. Suele indicar que no admite ninguna de las versiones o cifrados ofrecidos; revise su configuración de TLS o pruebe --tls-min.",
 	}
+	textUnparsable = lang.Text{
+		EN: "The server sent a certificate that cannot be read (malformed or using an encoding Go does not accept, RFC 5280). Reissue the certificate or bind a valid one to the SMTP service.",
+		ES: "El servidor envió un certificado que no se puede leer (mal formado o con una codificación que Go no acepta, RFC 5280). Vuelva a emitir el certificado o asigne uno válido al servicio SMTP.",
+	}
 	textVersion = lang.Text{
 		EN: "The server and SMTP Probe have no TLS version in common. The server may only offer old versions (TLS 1.0/1.1): update it, or lower the minimum with --tls-min to test it anyway.",
 		ES: "El servidor y SMTP Probe no tienen ninguna versión de TLS en común. Puede que el servidor solo ofrezca versiones antiguas (TLS 1.0/1.1): actualícelo, o baje el mínimo con --tls-min para probarlo de todos modos.",
@@ -150,6 +154,9 @@ func classify(err error) (Kind, lang.Text) {
 		// crypto/tls reports a server that picked a version below our minimum
 		// with a plain error string, not a typed error.
 		return KindHandshake, textVersion
+	case strings.Contains(err.Error(), "failed to parse certificate"):
+		// crypto/tls wraps the x509 parse error in a plain string.
+		return KindHandshake, textUnparsable
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || neterrno.Of(err) == neterrno.Reset:
 		return KindHandshake, textClosed
 	}

@@ -46,6 +46,7 @@ var (
 	lsPassNoUser  = lang.Text{EN: "smtpprobe listen: --auth-password-env needs --auth-user", ES: "smtpprobe listen: --auth-password-env necesita --auth-user"}
 	lsRequireAuth = lang.Text{EN: "smtpprobe listen: --require-auth needs --auth-user and --auth-password-env", ES: "smtpprobe listen: --require-auth necesita --auth-user y --auth-password-env"}
 	lsArgs        = lang.Text{EN: "smtpprobe listen: unexpected argument %q", ES: "smtpprobe listen: argumento inesperado %q"}
+	lsStdoutStuck = lang.Text{EN: "smtpprobe listen: stopped without the summary: the output is not being read", ES: "smtpprobe listen: detenido sin el resumen: nadie está leyendo la salida"}
 	lsConfig      = lang.Text{EN: "smtpprobe listen: %v", ES: "smtpprobe listen: %v"}
 )
 
@@ -173,20 +174,38 @@ func runListen(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	close(ready)
 
 	<-ctx.Done()
-	if err := r.Close(); err != nil {
-		fmt.Fprintln(stderr, lsConfig.Format(l, err))
-	}
-	st := r.Stats()
-	if o.jsonOut {
-		writeJSON(out, struct {
-			Event string `json:"event"`
-			receiver.Stats
-		}{"summary", st})
-	} else {
-		fmt.Fprintln(out, lsSummary.Format(l, st.Connections, st.Messages, st.RejectedRcpts, st.Greylisted, st.AuthRequired, st.Refused))
+	// Closing waits for the event printer, which is stuck while stdout is
+	// not read (a paused terminal, a full pipe): Ctrl+C must still end the
+	// command, without the summary if need be.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := r.Close(); err != nil {
+			fmt.Fprintln(stderr, lsConfig.Format(l, err))
+		}
+		st := r.Stats()
+		if o.jsonOut {
+			writeJSON(out, struct {
+				Event string `json:"event"`
+				receiver.Stats
+			}{"summary", st})
+		} else {
+			fmt.Fprintln(out, lsSummary.Format(l, st.Connections, st.Messages, st.RejectedRcpts, st.Greylisted, st.AuthRequired, st.Refused))
+		}
+	}()
+	t := time.NewTimer(listenStopGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		fmt.Fprintln(stderr, lsStdoutStuck.In(l))
 	}
 	return exitcode.OK
 }
+
+// listenStopGrace is how long Ctrl+C waits for the last events and the
+// summary to be written before listen leaves without them.
+const listenStopGrace = 3 * time.Second
 
 func printListening(out, stderr io.Writer, r *receiver.Receiver, o listenOptions) {
 	l, cfg := o.lang, r.Config()

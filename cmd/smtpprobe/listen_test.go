@@ -277,3 +277,68 @@ func TestListenJSONEscapesAddresses(t *testing.T) {
 		}
 	}
 }
+
+// stuckWriter passes its first write (the listening line) and then blocks
+// every write until the test ends, as a paused terminal or an unread pipe.
+type stuckWriter struct {
+	mu    sync.Mutex
+	first []byte
+	once  bool
+	stop  chan struct{}
+}
+
+func (w *stuckWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	if !w.once {
+		w.once, w.first = true, append([]byte(nil), p...)
+		w.mu.Unlock()
+		return len(p), nil
+	}
+	w.mu.Unlock()
+	<-w.stop
+	return 0, net.ErrClosed
+}
+
+func (w *stuckWriter) firstLine() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return string(w.first)
+}
+
+// TestListenStopsWithStdoutBlocked: Ctrl+C ends listen although stdout is
+// not being read and an event is stuck writing to it.
+func TestListenStopsWithStdoutBlocked(t *testing.T) {
+	w := &stuckWriter{stop: make(chan struct{})}
+	t.Cleanup(func() { close(w.stop) })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	code := make(chan int, 1)
+	go func() { code <- run(ctx, []string{"listen", "--addr", "127.0.0.1:0", "--json"}, w, &stderr) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for w.firstLine() == "" && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	var listening struct{ Addr string }
+	if err := json.Unmarshal([]byte(w.firstLine()), &listening); err != nil {
+		t.Fatalf("listening line %q: %v", w.firstLine(), err)
+	}
+	c, err := net.Dial("tcp", listening.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Read the banner: the connect event is then queued, and its write blocks.
+	if _, err := bufio.NewReader(c).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	cancel()
+	select {
+	case got := <-code:
+		if got != exitcode.OK {
+			t.Errorf("exit %d", got)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("listen ignored the cancel while stdout was blocked")
+	}
+}
