@@ -6,7 +6,9 @@ set -euo pipefail
 : "${WAILS:?}" "${WAILS_VERSION:?}" "${TOOLS_BIN:?}"
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium nsis)
+# wine64 and binutils-mingw-w64-x86-64: the Windows test binaries under Wine
+# (scripts/windows-tests.sh).
+APT_PACKAGES=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth chromium nsis wine64 binutils-mingw-w64-x86-64)
 NODE_MIN=20.19.0
 GO_MIN=1.26
 

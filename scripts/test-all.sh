@@ -55,6 +55,7 @@ build_windows() {
   ls -la build/bin
 }
 e2e() { bash frontend/e2e/run.sh; }
+windows_tests() { bash scripts/windows-tests.sh; }
 
 stage gofmt gofmt_check
 stage "go vet" go_vet
@@ -66,6 +67,7 @@ stage vitest fe_unit
 stage bindings bindings
 stage "linux build" build_linux
 stage "windows build" build_windows
+stage "windows tests" windows_tests
 stage e2e e2e
 
 echo

@@ -620,6 +620,17 @@ func TestExplainBothLanguages(t *testing.T) {
 	if e := Explain(ErrNoResolver); e.EN == e.ES {
 		t.Errorf("ErrNoResolver: %+v", e)
 	}
+	// The Spanish text carries no English words of the sentinel, both name
+	// the flag that fixes it, and a cause the system gave is kept.
+	for _, err := range []error{ErrNoResolver, fmt.Errorf("%w: reading /etc/resolv.conf: permission denied", ErrNoResolver)} {
+		e := Explain(err)
+		if strings.Contains(e.ES, ErrNoResolver.Error()) || !strings.Contains(e.ES, "--dns-server") || !strings.Contains(e.EN, "--dns-server") {
+			t.Errorf("Explain(%v) = %+v", err, e)
+		}
+	}
+	if e := Explain(fmt.Errorf("%w: reading /etc/resolv.conf: permission denied", ErrNoResolver)); !strings.Contains(e.ES, "(reading /etc/resolv.conf: permission denied)") {
+		t.Errorf("the cause is lost: %+v", e)
+	}
 }
 
 func BenchmarkLookup(b *testing.B) {

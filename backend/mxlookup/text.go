@@ -135,8 +135,11 @@ var (
 		EN: "Invalid DNS server %q: %s. Nothing was sent.",
 		ES: "Servidor DNS no válido %q: %s. No se envió nada."}
 	txtErrNoResolver = msg{
-		EN: "No DNS server is configured on this computer (%s). Give the address of a DNS server to ask.",
-		ES: "Este equipo no tiene ningún servidor DNS configurado (%s). Indique la dirección de un servidor DNS al que preguntar."}
+		EN: "No DNS server is configured on this computer. Give the address of a DNS server to ask (--dns-server on the command line).",
+		ES: "Este equipo no tiene ningún servidor DNS configurado. Indique la dirección de un servidor DNS al que preguntar (--dns-server en la línea de comandos)."}
+	txtErrNoResolverWhy = msg{
+		EN: "No DNS server is configured on this computer (%s). Give the address of a DNS server to ask (--dns-server on the command line).",
+		ES: "Este equipo no tiene ningún servidor DNS configurado (%s). Indique la dirección de un servidor DNS al que preguntar (--dns-server en la línea de comandos)."}
 	txtErrNXDomain = msg{
 		EN: "%s does not exist (NXDOMAIN). Mail to it fails permanently; check the spelling.",
 		ES: "%s no existe (NXDOMAIN). El correo a este dominio falla de forma permanente; revise cómo está escrito."}
@@ -189,7 +192,13 @@ func Explain(err error) lang.Text {
 	case errors.As(err, &se):
 		return lang.Text{EN: txtErrServer.fmt(se.Input, se.Reason.EN).EN, ES: txtErrServer.fmt(se.Input, se.Reason.ES).ES}
 	case errors.Is(err, ErrNoResolver):
-		return txtErrNoResolver.fmt(safe(err.Error()))
+		// Only the cause, in the system's words: the sentinel's own English
+		// text would otherwise sit inside the Spanish sentence.
+		why := strings.TrimPrefix(strings.TrimPrefix(err.Error(), ErrNoResolver.Error()), ": ")
+		if why == "" {
+			return txtErrNoResolver.fmt()
+		}
+		return txtErrNoResolverWhy.fmt(safe(why))
 	case errors.As(err, &le):
 		return explainLookup(le)
 	case errors.Is(err, context.Canceled):

@@ -318,14 +318,7 @@ func (s *Store) Duplicate(id, newName string) (Profile, error) {
 // schema), gives it a new id, makes its name unique ("Name (2)") and saves
 // it. Secret references are dropped: a secret never travels in a file.
 func (s *Store) Import(path string) (Profile, error) {
-	data, err := readLimited(path)
-	if err != nil {
-		return Profile{}, fmt.Errorf("import %s: %w", path, err)
-	}
-	id := NewID()
-	// Decode against the new id: schema 0 files take it, and for current
-	// ones the old id is replaced before validation.
-	p, err := decodeForImport(data, filepath.Base(path), id)
+	p, err := readForImport(path)
 	if err != nil {
 		return Profile{}, fmt.Errorf("import %s: %w", path, err)
 	}
@@ -342,6 +335,30 @@ func (s *Store) Import(path string) (Profile, error) {
 		return Profile{}, fmt.Errorf("import %s: %w", path, err)
 	}
 	return saved, nil
+}
+
+// ReadFile reads a profile file the way Import does (size limit, strict
+// schema, migration, validation, a new id, no secret reference) without
+// saving it anywhere: for running a test from a file.
+func ReadFile(path string) (Profile, error) {
+	p, err := readForImport(path)
+	if err != nil {
+		return Profile{}, fmt.Errorf("read profile %s: %w", path, err)
+	}
+	if p.Schema == 0 {
+		p.Schema = SchemaVersion
+	}
+	return p, nil
+}
+
+// readForImport reads and decodes path under a new id: schema 0 files take
+// it, and for current ones the old id is replaced before validation.
+func readForImport(path string) (Profile, error) {
+	data, err := readLimited(path)
+	if err != nil {
+		return Profile{}, err
+	}
+	return decodeForImport(data, filepath.Base(path), NewID())
 }
 
 // decodeForImport decodes like a stored file, except that the id and the

@@ -25,31 +25,33 @@ func init() {
 // Texts of the profiles command.
 var (
 	txtProfUsage = lang.Text{
-		EN: "Usage: smtpprobe profiles list | show ID | delete ID | export ID FILE | import FILE [--dir DIR] [--json] [--lang en|es]",
-		ES: "Uso: smtpprobe profiles list | show ID | delete ID | export ID ARCHIVO | import ARCHIVO [--dir CARPETA] [--json] [--lang en|es]",
+		EN: "Usage: smtpprobe profiles list | show ID|NAME | delete ID | export ID FILE | import FILE [--dir DIR] [--json] [--lang en|es]",
+		ES: "Uso: smtpprobe profiles list | show ID|NOMBRE | delete ID | export ID ARCHIVO | import ARCHIVO [--dir CARPETA] [--json] [--lang en|es]",
 	}
-	txtProfArgs      = lang.Text{EN: "smtpprobe profiles %s: expected %s", ES: "smtpprobe profiles %s: se esperaba %s"}
-	txtProfUnknown   = lang.Text{EN: "smtpprobe profiles: unknown action \"%s\"", ES: "smtpprobe profiles: acción desconocida \"%s\""}
-	txtProfFolder    = lang.Text{EN: "Profiles in %s", ES: "Perfiles en %s"}
-	txtProfNone      = lang.Text{EN: "No profiles.", ES: "No hay perfiles."}
-	txtProfDamaged   = lang.Text{EN: "DAMAGED", ES: "DAÑADO"}
-	txtProfDamagedN  = lang.Text{EN: "%d damaged file(s): they are left untouched; \"smtpprobe profiles delete ID\" removes one.", ES: "%d archivo(s) dañado(s): no se modifican; \"smtpprobe profiles delete ID\" elimina uno."}
-	txtProfDeleted   = lang.Text{EN: "Deleted profile %s.", ES: "Perfil %s eliminado."}
-	txtProfExported  = lang.Text{EN: "Exported profile %s (%s) to %s. The file holds no password.", ES: "Perfil %s (%s) exportado a %s. El archivo no contiene ninguna contraseña."}
-	txtProfImported  = lang.Text{EN: "Imported %s as profile %s (%s).", ES: "%s importado como perfil %s (%s)."}
-	txtProfNoSecret  = lang.Text{EN: "Secrets never travel in profile files: the password of AUTH user %s will be asked for when the test runs.", ES: "Los secretos nunca viajan en los archivos de perfil: la contraseña del usuario de AUTH %s se pedirá al ejecutar la prueba."}
-	txtProfError     = lang.Text{EN: "smtpprobe profiles %s: %s", ES: "smtpprobe profiles %s: %s"}
-	txtProfMX        = lang.Text{EN: "MX of %s", ES: "MX de %s"}
-	txtProfMXRcpt    = lang.Text{EN: "MX of the recipient's domain", ES: "MX del dominio del destinatario"}
-	txtProfNullPath  = lang.Text{EN: "<> (null reverse-path)", ES: "<> (remitente nulo)"}
-	txtProfDefault   = lang.Text{EN: "default", ES: "predeterminado"}
-	txtProfWhole     = lang.Text{EN: "whole session", ES: "sesión completa"}
-	txtProfYes       = lang.Text{EN: "yes", ES: "sí"}
-	txtProfNo        = lang.Text{EN: "no", ES: "no"}
-	txtProfInKeyring = lang.Text{EN: "stored in the system keyring", ES: "guardado en el llavero del sistema"}
-	txtProfAskSecret = lang.Text{EN: "not stored; asked for at run time", ES: "no guardado; se pide al ejecutar"}
-	txtProfTimeouts  = lang.Text{EN: "connect %s, banner %s, command %s, data block %s, final dot %s", ES: "conexión %s, saludo %s, comando %s, bloque de datos %s, punto final %s"}
-	txtProfBodySize  = lang.Text{EN: "%d bytes, %d lines", ES: "%d bytes, %d líneas"}
+	txtProfArgs          = lang.Text{EN: "smtpprobe profiles %s: expected %s", ES: "smtpprobe profiles %s: se esperaba %s"}
+	txtProfUnknown       = lang.Text{EN: "smtpprobe profiles: unknown action \"%s\"", ES: "smtpprobe profiles: acción desconocida \"%s\""}
+	txtProfFolder        = lang.Text{EN: "Profiles in %s", ES: "Perfiles en %s"}
+	txtProfNone          = lang.Text{EN: "No profiles.", ES: "No hay perfiles."}
+	txtProfDamaged       = lang.Text{EN: "DAMAGED", ES: "DAÑADO"}
+	txtProfDamagedN      = lang.Text{EN: "%d damaged file(s): they are left untouched; \"smtpprobe profiles delete ID\" removes one.", ES: "%d archivo(s) dañado(s): no se modifican; \"smtpprobe profiles delete ID\" elimina uno."}
+	txtProfDeleted       = lang.Text{EN: "Deleted profile %s.", ES: "Perfil %s eliminado."}
+	txtProfExported      = lang.Text{EN: "Exported profile %s (%s) to %s. The file holds no password.", ES: "Perfil %s (%s) exportado a %s. El archivo no contiene ninguna contraseña."}
+	txtProfImported      = lang.Text{EN: "Imported %s as profile %s (%s).", ES: "%s importado como perfil %s (%s)."}
+	txtProfNoSecret      = lang.Text{EN: "Secrets never travel in profile files: the password of AUTH user %s will be asked for when the test runs.", ES: "Los secretos nunca viajan en los archivos de perfil: la contraseña del usuario de AUTH %s se pedirá al ejecutar la prueba."}
+	txtProfError         = lang.Text{EN: "smtpprobe profiles %s: %s", ES: "smtpprobe profiles %s: %s"}
+	txtProfShowAmbiguous = lang.Text{EN: "%d saved profiles have that name; use the id (%s)", ES: "%d perfiles guardados tienen ese nombre; use el id (%s)"}
+	txtProfNoDefault     = lang.Text{EN: "cannot find the profile folder: %s (use --dir FOLDER)", ES: "no se encuentra la carpeta de perfiles: %s (use --dir CARPETA)"}
+	txtProfMX            = lang.Text{EN: "MX of %s", ES: "MX de %s"}
+	txtProfMXRcpt        = lang.Text{EN: "MX of the recipient's domain", ES: "MX del dominio del destinatario"}
+	txtProfNullPath      = lang.Text{EN: "<> (null reverse-path)", ES: "<> (remitente nulo)"}
+	txtProfDefault       = lang.Text{EN: "default", ES: "predeterminado"}
+	txtProfWhole         = lang.Text{EN: "whole session", ES: "sesión completa"}
+	txtProfYes           = lang.Text{EN: "yes", ES: "sí"}
+	txtProfNo            = lang.Text{EN: "no", ES: "no"}
+	txtProfInKeyring     = lang.Text{EN: "stored in the system keyring", ES: "guardado en el llavero del sistema"}
+	txtProfAskSecret     = lang.Text{EN: "not stored; asked for at run time", ES: "no guardado; se pide al ejecutar"}
+	txtProfTimeouts      = lang.Text{EN: "connect %s, banner %s, command %s, data block %s, final dot %s", ES: "conexión %s, saludo %s, comando %s, bloque de datos %s, punto final %s"}
+	txtProfBodySize      = lang.Text{EN: "%d bytes, %d lines", ES: "%d bytes, %d líneas"}
 )
 
 // Labels of "profiles show", in display order.
@@ -118,7 +120,7 @@ func runProfiles(_ context.Context, args []string, stdout, stderr io.Writer) int
 		args string
 	}{
 		"list":   {0, "no arguments"},
-		"show":   {1, "ID"},
+		"show":   {1, "ID or NAME"},
 		"delete": {1, "ID"},
 		"export": {2, "ID FILE"},
 		"import": {1, "FILE"},
@@ -135,7 +137,7 @@ func runProfiles(_ context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if opt.dir == "" {
 		if opt.dir, err = profile.DefaultDir(); err != nil {
-			fmt.Fprintln(stderr, txtProfError.Format(l, action, transcript.EscapePath(err.Error())))
+			fmt.Fprintln(stderr, txtProfError.Format(l, action, txtProfNoDefault.Format(l, transcript.EscapePath(err.Error()))))
 			return exitcode.Permanent
 		}
 	}
@@ -165,8 +167,9 @@ func runProfiles(_ context.Context, args []string, stdout, stderr io.Writer) int
 // error, is a failure that retrying will not fix (1).
 func profilesExit(action string, err error) int {
 	var ve *profile.ValidationError
+	var ae *profAmbiguousError
 	switch {
-	case errors.Is(err, profile.ErrInvalidID), errors.Is(err, profile.ErrNotFound), errors.As(err, &ve):
+	case errors.Is(err, profile.ErrInvalidID), errors.Is(err, profile.ErrNotFound), errors.As(err, &ve), errors.As(err, &ae):
 		return exitcode.Usage
 	case action == "import" && (errors.Is(err, profile.ErrDamaged) || errors.Is(err, fs.ErrNotExist)):
 		return exitcode.Usage
@@ -245,8 +248,24 @@ func profDamageKind(err error) string {
 	return ""
 }
 
+// profAmbiguousError is "profiles show NAME" when several profiles have
+// that name.
+type profAmbiguousError struct{ ids []string }
+
+func (e *profAmbiguousError) Error() string { return e.Localize(lang.EN) }
+
+// Localize implements lang.Localized.
+func (e *profAmbiguousError) Localize(l lang.Lang) string {
+	return txtProfShowAmbiguous.Format(l, len(e.ids), strings.Join(e.ids, ", "))
+}
+
+// profilesShow shows the profile with that id or, as send --profile
+// accepts, that name.
 func profilesShow(store *profile.Store, id string, opt profilesOptions, w io.Writer) error {
-	p, err := store.Get(id)
+	p, ids, err := findStored(store, id)
+	if len(ids) > 1 {
+		return &profAmbiguousError{ids}
+	}
 	if err != nil {
 		return err
 	}

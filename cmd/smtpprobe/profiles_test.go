@@ -39,10 +39,12 @@ func TestProfilesUsage(t *testing.T) {
 		{"export without file", []string{"export", profile.NewID(), "--dir", dir}, "expected ID FILE"},
 		{"bad lang", []string{"list", "--lang", "fr", "--dir", dir}, `unsupported language "fr"`},
 		{"bad flag", []string{"list", "--frobnicate"}, "flag provided but not defined"},
-		{"path traversal id", []string{"show", "../../etc/passwd", "--dir", dir}, "invalid profile id"},
+		{"path traversal id", []string{"delete", "../../etc/passwd", "--dir", dir}, "invalid profile id"},
+		{"path traversal name", []string{"show", "../../etc/passwd", "--dir", dir}, "profile not found"},
+		{"unknown name es", []string{"show", "Nadie", "--dir", dir, "--lang", "es"}, "no se encontró el perfil"},
 		{"unknown id", []string{"delete", profile.NewID(), "--dir", dir}, "profile not found"},
 		{"unknown id es", []string{"show", profile.NewID(), "--dir", dir, "--lang", "es"}, "no se encontró el perfil"},
-		{"import missing file", []string{"import", filepath.Join(dir, "nope.json"), "--dir", dir}, "no such file"},
+		{"import missing file", []string{"import", filepath.Join(dir, "nope.json"), "--dir", dir}, "nope.json"}, // the system's words differ: the exit code says "bad input"
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -277,5 +279,51 @@ func TestProfilesSentinelSecret(t *testing.T) {
 	// The secret was really stored, and Delete removed it with the profile.
 	if _, err := keyring.Get(profile.KeyringService, profile.SecretKey(p.ID, "admin")); err != keyring.ErrNotFound {
 		t.Errorf("secret after delete: %v", err)
+	}
+}
+
+// profiles show takes a name as send --profile does: the id first, then a
+// name ignoring case; a name several profiles share is refused with their
+// ids.
+func TestProfilesShowByName(t *testing.T) {
+	keyring.MockInit()
+	dir := filepath.Join(t.TempDir(), "profiles")
+	s := profile.NewStore(dir)
+	mk := func(name string) profile.Profile {
+		p, err := s.Save(profile.Profile{Schema: 1, Name: name, Envelope: profile.Envelope{From: "a@b.test", To: []string{"c@d.test"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	relay := mk("Exchange relay")
+	a, b := mk("Twin"), mk("twin")
+	code, out, errOut := runProf(t, "show", "exchange RELAY", "--dir", dir)
+	if code != exitcode.OK || !strings.Contains(out, relay.ID) || !strings.Contains(out, "Exchange relay") {
+		t.Errorf("show by name: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	code, out, errOut = runProf(t, "show", "Twin", "--dir", dir, "--lang", "es")
+	if code != exitcode.Usage || out != "" || !strings.Contains(errOut, "2 perfiles guardados tienen ese nombre") || !strings.Contains(errOut, a.ID) || !strings.Contains(errOut, b.ID) {
+		t.Errorf("show of a shared name: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if code, out, _ := runProf(t, "show", relay.ID, "--dir", dir, "--json"); code != exitcode.OK || !strings.Contains(out, `"Exchange relay"`) {
+		t.Errorf("show by id: exit %d, stdout %q", code, out)
+	}
+}
+
+// Without a per-user configuration folder (%APPDATA% unset on Windows,
+// $HOME and $XDG_CONFIG_HOME on Unix) the message names --dir, the way out.
+func TestProfilesNoConfigDir(t *testing.T) {
+	for _, v := range []string{"APPDATA", "HOME", "XDG_CONFIG_HOME", "home"} {
+		t.Setenv(v, "")
+	}
+	for _, tt := range []struct{ lang, want string }{
+		{"en", "(use --dir FOLDER)"},
+		{"es", "(use --dir CARPETA)"},
+	} {
+		code, _, errOut := runProf(t, "list", "--lang", tt.lang)
+		if code != exitcode.Permanent || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%s: exit %d, stderr %q; want %q", tt.lang, code, errOut, tt.want)
+		}
 	}
 }

@@ -184,7 +184,7 @@ func (x *sendExtras) loadProfile(l lang.Lang) (profile.Profile, string) {
 	arg := x.profileArg
 	shown := transcript.EscapePath(arg)
 	if st, err := os.Stat(arg); err == nil && st.Mode().IsRegular() {
-		p, err := readProfileFile(arg)
+		p, err := profile.ReadFile(arg)
 		if err != nil {
 			return p, txtProfLoad.Format(l, shown, transcript.EscapePath(lang.ErrorText(err, l)))
 		}
@@ -194,18 +194,32 @@ func (x *sendExtras) loadProfile(l lang.Lang) (profile.Profile, string) {
 	if msg != "" {
 		return profile.Profile{}, msg
 	}
+	p, ids, err := findStored(s, arg)
+	switch {
+	case len(ids) > 1:
+		return profile.Profile{}, txtProfAmbiguous.Format(l, shown, len(ids), strings.Join(ids, ", "))
+	case errors.Is(err, profile.ErrNotFound):
+		return profile.Profile{}, txtProfNotFound.Format(l, shown, transcript.EscapePath(s.Dir()))
+	case err != nil:
+		return p, txtProfLoad.Format(l, shown, transcript.EscapePath(lang.ErrorText(err, l)))
+	}
+	return p, ""
+}
+
+// findStored finds a saved profile by id, or else by name (ignoring case),
+// as send --profile and profiles show do. When several profiles have the
+// name it returns their ids (more than one) and no profile; when none
+// matches, an error matching profile.ErrNotFound.
+func findStored(s *profile.Store, arg string) (profile.Profile, []string, error) {
 	if profile.ValidID(arg) {
 		p, err := s.Get(arg)
-		if err == nil {
-			return p, ""
-		}
 		if !errors.Is(err, profile.ErrNotFound) {
-			return p, txtProfLoad.Format(l, shown, transcript.EscapePath(lang.ErrorText(err, l)))
+			return p, nil, err
 		}
 	}
 	entries, err := s.List()
 	if err != nil {
-		return profile.Profile{}, txtProfLoad.Format(l, shown, transcript.EscapePath(lang.ErrorText(err, l)))
+		return profile.Profile{}, nil, err
 	}
 	var found []profile.Profile
 	for _, e := range entries {
@@ -215,27 +229,15 @@ func (x *sendExtras) loadProfile(l lang.Lang) (profile.Profile, string) {
 	}
 	switch len(found) {
 	case 0:
-		return profile.Profile{}, txtProfNotFound.Format(l, shown, transcript.EscapePath(s.Dir()))
+		return profile.Profile{}, nil, fmt.Errorf("profile %q: %w", profClip(arg, 40), profile.ErrNotFound)
 	case 1:
-		return found[0], ""
+		return found[0], nil, nil
 	}
 	ids := make([]string, len(found))
 	for i, p := range found {
 		ids[i] = p.ID
 	}
-	return profile.Profile{}, txtProfAmbiguous.Format(l, shown, len(found), strings.Join(ids, ", "))
-}
-
-// readProfileFile reads a profile file with the store's own rules (size
-// limit, strict schema, migration of older schemas, validation) by
-// importing it into a throw-away store; the user's store is not touched.
-func readProfileFile(path string) (profile.Profile, error) {
-	dir, err := os.MkdirTemp("", "smtpprobe-profile-")
-	if err != nil {
-		return profile.Profile{}, fmt.Errorf("read profile: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	return profile.NewStore(dir).Import(path)
+	return profile.Profile{}, ids, nil
 }
 
 type flagValue struct{ name, value string }

@@ -77,6 +77,19 @@ func TestSendProfileSources(t *testing.T) {
 			t.Errorf("%v: commands %q", src, got)
 		}
 	}
+	// A profile file is read in place: nothing is created in the
+	// temporary folder, so nothing can be left there when a removal fails
+	// (a virus scanner holding the copy on Windows).
+	tmp := t.TempDir()
+	for _, v := range []string{"TMPDIR", "TMP", "TEMP"} {
+		t.Setenv(v, tmp)
+	}
+	if code, out, errOut := runSendCLI("--profile", file, "--profile-dir", filepath.Join(t.TempDir(), "unused"), "--json"); code != exitcode.OK {
+		t.Fatalf("--profile FILE: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if des, err := os.ReadDir(tmp); err != nil || len(des) != 0 {
+		t.Errorf("send --profile FILE left %d entries in the temporary folder (%v)", len(des), err)
+	}
 	be.mu.Lock()
 	defer be.mu.Unlock()
 	for _, d := range be.datas {
