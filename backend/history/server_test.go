@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"testing"
 	"time"
 
@@ -106,4 +107,11 @@ func runEngine(t testing.TB, o serverOpts, caFile string, auth bool) *session.Re
 		t.Fatalf("session.Run: %v", err)
 	}
 	return r
+}
+
+func writeFile(t testing.TB, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
