@@ -165,8 +165,8 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	action := args[0]
 	var (
 		langStr, dir, profileName, domain, host, since, search, logPath, maxAge string
-		asJSON, failed                                                      bool
-		limit, maxRuns                                                      int
+		asJSON, failed                                                          bool
+		limit, maxRuns                                                          int
 	)
 	fs := flag.NewFlagSet("history "+action, flag.ContinueOnError)
 	fs.SetOutput(stderr)
