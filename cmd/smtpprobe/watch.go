@@ -233,4 +233,3 @@ func printWatch(w io.Writer, l lang.Lang, asJSON bool, run history.Run, r *sessi
 		}
 	}
 }
-
