@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-const { runs, ListRuns, CompareRuns, DeleteRun, GetRun } = vi.hoisted(() => {
+const { ListRuns, CompareRuns, DeleteRun, GetRun } = vi.hoisted(() => {
   const runs = [
   { id: 3, started: "2026-12-03T10:00:00Z", source: "app", profile: "", domain: "contoso.test", host: "mx", port: 25, verdict: "recipient_unknown", ok: false, exit_code: 1, tls_version: "", cert_sha256: "", duration_ms: 12 },
   { id: 2, started: "2026-12-02T10:00:00Z", source: "cli", profile: "Relay", domain: "contoso.test", host: "mx", port: 25, verdict: "accepted", ok: true, exit_code: 0, tls_version: "", cert_sha256: "", duration_ms: 10 },
@@ -39,7 +39,7 @@ describe("history store", () => {
     toggleSelected(3);
     await compareSelected();
     expect(CompareRuns).toHaveBeenCalledWith(2, 3, expect.any(String));
-    expect(historyStore.get().comparison?.changes[0].kind).toBe("worse");
+    expect(historyStore.get().comparison?.changes[0]?.kind).toBe("worse");
   });
 
   it("deletes a run from the list, its pick and the comparison", async () => {

@@ -36,9 +36,10 @@ export async function loadRuns(filter?: Partial<HistoryFilter>): Promise<void> {
 /** Appends the next page (older runs) to the list. */
 export async function loadMore(): Promise<void> {
   const { runs, filter } = historyStore.get();
-  if (runs.length === 0) return;
+  const last = runs.at(-1);
+  if (!last) return;
   try {
-    const more = await backend.listRuns({ ...filter, limit: historyPage, before: runs[runs.length - 1].id });
+    const more = await backend.listRuns({ ...filter, limit: historyPage, before: last.id });
     historyStore.set((s) => ({ ...s, runs: [...s.runs, ...more] }));
   } catch (e) {
     historyStore.set((s) => ({ ...s, error: errorText(e) }));
@@ -55,10 +56,10 @@ export function toggleSelected(id: number): void {
 
 /** Compares the two picked runs, the older one first. */
 export async function compareSelected(): Promise<void> {
-  const ids = [...historyStore.get().selected].sort((a, b) => a - b);
-  if (ids.length !== 2) return;
+  const [older, newer] = [...historyStore.get().selected].sort((a, b) => a - b);
+  if (older === undefined || newer === undefined) return;
   try {
-    const comparison = await backend.compareRuns(ids[0], ids[1]);
+    const comparison = await backend.compareRuns(older, newer);
     historyStore.set((s) => ({ ...s, comparison, error: "" }));
   } catch (e) {
     historyStore.set((s) => ({ ...s, error: errorText(e) }));
