@@ -121,6 +121,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&langStr, "lang", string(l), "language of the output: en or es")
 	extras := registerSendExtras(fs) // --profile, --profile-dir, --save-profile, --log
 	sec := registerSecureFlags(fs)   // --tls..., --auth-... (send_tls.go)
+	hist := registerHistoryFlags(fs) // --no-history, --history-dir (send_history.go)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, txtSendUsage.In(l))
 		fs.PrintDefaults()
@@ -254,6 +255,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	sec.saveChain(results, l, stdout, stderr, asJSON)
+	hist.save(ctx, extras.base, results, l, stderr)
 	return extras.finish(results, l, stderr, session.CombinedExitCode(results))
 }
 

@@ -75,6 +75,7 @@ type Services struct {
 	Exports  *Exports
 	TLS      *TLS
 	Receiver *Receiver
+	History  *History
 
 	life *lifetime
 }
@@ -98,15 +99,17 @@ func New(d Deps) *Services {
 	life := &lifetime{}
 	results := &resultCache{}
 	settings := &Settings{configDir: d.ConfigDir, window: d.Window}
+	hist := &History{dir: historyDir(d.ConfigDir)}
 	return &Services{
 		Info:     &Info{hostname: d.Hostname},
 		Settings: settings,
 		Profiles: &Profiles{store: store, dialogs: d.Dialogs},
 		MX:       &MX{life: life},
-		Sessions: &Sessions{life: life, emit: d.Emitter, profiles: store, results: results, running: map[string]context.CancelFunc{}},
+		Sessions: &Sessions{life: life, emit: d.Emitter, profiles: store, results: results, history: hist, running: map[string]context.CancelFunc{}},
 		Exports:  &Exports{results: results, dialogs: d.Dialogs},
 		TLS:      &TLS{results: results, dialogs: d.Dialogs},
 		Receiver: &Receiver{life: life, emit: d.Emitter},
+		History:  hist,
 		life:     life,
 	}
 }
@@ -129,6 +132,7 @@ func (s *Services) BeforeClose() {
 func (s *Services) Shutdown() {
 	s.Receiver.StopReceiver()
 	s.Sessions.cancelAll()
+	s.History.close()
 }
 
 // lifetime is the window's context, published atomically: sessions may

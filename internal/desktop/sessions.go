@@ -173,6 +173,9 @@ type RunResult struct {
 	// nothing was sent.
 	FieldErrors map[string]string `json:"field_errors,omitempty"`
 	Error       string            `json:"error,omitempty"`
+	// HistoryError says why the run could not be stored in the history
+	// (the test itself ran).
+	HistoryError string `json:"history_error,omitempty"`
 	// JSON is the engine's Result (an array for "every MX"). Exports do
 	// not use it: ExportResult renders from the Go copy kept by session id.
 	JSON string `json:"json"`
@@ -185,6 +188,7 @@ type Sessions struct {
 	emit     Emitter
 	profiles *profile.Store
 	results  *resultCache
+	history  *History
 
 	mu      sync.Mutex
 	running map[string]context.CancelFunc
@@ -285,6 +289,9 @@ func (a *Sessions) StartTest(id string, req TestRequest) (RunResult, error) {
 	}
 	if len(results) > 0 && results[0] != nil {
 		a.results.put(id, results)
+		if err := a.history.record(a.profileName(req.ProfileID), results); err != nil && !errors.Is(err, errNoHistory) {
+			out.HistoryError = lang.ErrorText(err, l)
+		}
 	}
 	var raw any = results
 	if len(results) == 1 {
@@ -294,6 +301,18 @@ func (a *Sessions) StartTest(id string, req TestRequest) (RunResult, error) {
 		out.JSON = string(b)
 	}
 	return out, nil
+}
+
+// profileName is the name of the saved profile id, or "".
+func (a *Sessions) profileName(id string) string {
+	if id == "" || a.profiles == nil {
+		return ""
+	}
+	p, err := a.profiles.Get(id)
+	if err != nil {
+		return ""
+	}
+	return p.Name
 }
 
 // cancelAll stops every running test (the window is closing).

@@ -1,6 +1,7 @@
 // Typed access to the Go backend through the generated Wails bindings. Every
 // call the UI makes goes through here, so components never touch window.go.
 import * as Exports from "../../wailsjs/go/desktop/Exports";
+import * as History from "../../wailsjs/go/desktop/History";
 import * as Info from "../../wailsjs/go/desktop/Info";
 import * as MX from "../../wailsjs/go/desktop/MX";
 import * as Profiles from "../../wailsjs/go/desktop/Profiles";
@@ -8,7 +9,7 @@ import * as Receiver from "../../wailsjs/go/desktop/Receiver";
 import * as Sessions from "../../wailsjs/go/desktop/Sessions";
 import * as SettingsService from "../../wailsjs/go/desktop/Settings";
 import * as TLS from "../../wailsjs/go/desktop/TLS";
-import { desktop, profile } from "../../wailsjs/go/models";
+import { desktop, history, profile } from "../../wailsjs/go/models";
 import { ClipboardSetText, EventsOn } from "../../wailsjs/runtime/runtime";
 import { EventReceiverChanged, EventSessionEntries, EventSessionStep } from "./events.gen";
 import type { Data, Entry, RunResult, StepEvent } from "./types";
@@ -19,6 +20,11 @@ export type MXResult = desktop.MXResult;
 export type ProfileEntry = desktop.ProfileEntry;
 export type Profile = Data<profile.Profile>;
 export type ReceiverStatus = desktop.ReceiverStatus;
+export type HistoryFilter = Data<desktop.HistoryFilter>;
+export type HistoryRunSummary = history.Run;
+export type HistoryRun = desktop.HistoryRun;
+export type HistoryComparison = desktop.HistoryComparison;
+export type HistoryRetention = Data<desktop.HistoryRetention>;
 /** The formats ExportResult writes (report.WriteAll picks the renderer from the extension). */
 export type ExportFormat = "text" | "html" | "json" | "raw";
 
@@ -71,6 +77,17 @@ export const backend = {
   /** Step changes of session id; returns the unsubscribe function. */
   onSessionStep: (id: string, cb: (ev: StepEvent) => void): (() => void) =>
     EventsOn(EventSessionStep(id), cb),
+  /** Stored runs (app and command line) matching f, newest first. */
+  listRuns: (f: Partial<HistoryFilter>): Promise<HistoryRunSummary[]> => History.ListRuns(desktop.HistoryFilter.createFrom(f), ui()),
+  /** A stored run with its Result JSON, as it was. */
+  getRun: (id: number): Promise<HistoryRun> => History.GetRun(id, ui()),
+  /** What changed from run a to run b, in the UI language. */
+  compareRuns: (a: number, b: number): Promise<HistoryComparison> => History.CompareRuns(a, b, ui()),
+  deleteRun: (id: number): Promise<void> => History.DeleteRun(id, ui()),
+  historyRetention: (): Promise<HistoryRetention> => History.Retention(ui()),
+  setHistoryRetention: (r: HistoryRetention): Promise<void> => History.SetRetention(desktop.HistoryRetention.createFrom(r), ui()),
+  /** Once: the message about a damaged history database moved aside; "" when none. */
+  historyNotice: (): Promise<string> => History.Notice(ui()),
   /** The built-in receiver's connections or messages changed. */
   onReceiverChanged: (cb: () => void): (() => void) => EventsOn(EventReceiverChanged, cb),
 };

@@ -36,6 +36,134 @@ export namespace desktop {
 	        this.value = source["value"];
 	    }
 	}
+	export class HistoryChangeDTO {
+	    field: string;
+	    kind: string;
+	    step?: string;
+	    old: string;
+	    new: string;
+	    meaning: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryChangeDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.field = source["field"];
+	        this.kind = source["kind"];
+	        this.step = source["step"];
+	        this.old = source["old"];
+	        this.new = source["new"];
+	        this.meaning = source["meaning"];
+	    }
+	}
+	export class HistoryComparison {
+	    old: history.Run;
+	    new: history.Run;
+	    changes: HistoryChangeDTO[];
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryComparison(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.old = this.convertValues(source["old"], history.Run);
+	        this.new = this.convertValues(source["new"], history.Run);
+	        this.changes = this.convertValues(source["changes"], HistoryChangeDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class HistoryFilter {
+	    profile: string;
+	    domain: string;
+	    host: string;
+	    search: string;
+	    failed: boolean;
+	    since_days: number;
+	    limit: number;
+	    before: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.profile = source["profile"];
+	        this.domain = source["domain"];
+	        this.host = source["host"];
+	        this.search = source["search"];
+	        this.failed = source["failed"];
+	        this.since_days = source["since_days"];
+	        this.limit = source["limit"];
+	        this.before = source["before"];
+	    }
+	}
+	export class HistoryRetention {
+	    max_age_days: number;
+	    max_runs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryRetention(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.max_age_days = source["max_age_days"];
+	        this.max_runs = source["max_runs"];
+	    }
+	}
+	export class HistoryRun {
+	    run: history.Run;
+	    json: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryRun(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.run = this.convertValues(source["run"], history.Run);
+	        this.json = source["json"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class StepDTO {
 	    id: number;
 	    name: string;
@@ -402,6 +530,7 @@ export namespace desktop {
 	    transcript: EntryDTO[];
 	    field_errors?: Record<string, string>;
 	    error?: string;
+	    history_error?: string;
 	    json: string;
 	
 	    static createFrom(source: any = {}) {
@@ -418,6 +547,7 @@ export namespace desktop {
 	        this.transcript = this.convertValues(source["transcript"], EntryDTO);
 	        this.field_errors = source["field_errors"];
 	        this.error = source["error"];
+	        this.history_error = source["history_error"];
 	        this.json = source["json"];
 	    }
 	
@@ -711,6 +841,69 @@ export namespace diagnose {
 	        this.rejected = source["rejected"];
 	        this.exit_code = source["exit_code"];
 	        this.evaluation = this.convertValues(source["evaluation"], Evaluation);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace history {
+	
+	export class Run {
+	    id: number;
+	    // Go type: time
+	    started: any;
+	    source: string;
+	    profile: string;
+	    domain: string;
+	    host: string;
+	    port: number;
+	    verdict: string;
+	    ok: boolean;
+	    exit_code: number;
+	    tls_version: string;
+	    cert_sha256: string;
+	    // Go type: time
+	    cert_not_after?: any;
+	    duration_ms: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Run(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.started = this.convertValues(source["started"], null);
+	        this.source = source["source"];
+	        this.profile = source["profile"];
+	        this.domain = source["domain"];
+	        this.host = source["host"];
+	        this.port = source["port"];
+	        this.verdict = source["verdict"];
+	        this.ok = source["ok"];
+	        this.exit_code = source["exit_code"];
+	        this.tls_version = source["tls_version"];
+	        this.cert_sha256 = source["cert_sha256"];
+	        this.cert_not_after = this.convertValues(source["cert_not_after"], null);
+	        this.duration_ms = source["duration_ms"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
