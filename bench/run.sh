@@ -275,6 +275,8 @@ bench every-mx --warmup 1 --runs "$RUNS" \
 	-n sequential-5 "bash $SEQ"
 
 # --- Go benchmarks of the reply reader and the message builder ---------------
+log "go test -bench (run history over 10,000 stored runs)"
+go test -run '^$' -bench 'List10k' -benchmem -count 3 ./backend/history >"$OUT/go-bench-history.txt"
 log "go test -bench (reply reader, message builder)"
 go test -run '^$' -bench 'Read|Build' -benchmem -count 5 ./backend/smtpwire ./backend/message >"$OUT/go-bench.txt"
 
