@@ -35,21 +35,13 @@ func newLivePrinter(w io.Writer) *livePrinter {
 	return p
 }
 
-// entry queues one transcript line: elapsed time, then C: (sent),
-// S: (received) or * (a note).
+// entry queues one transcript line.
 func (p *livePrinter) entry(prefix string, e transcript.Entry) {
-	dir := "* "
-	switch e.Dir {
-	case transcript.Client:
-		dir = "C:"
-	case transcript.Server:
-		dir = "S:"
-	}
 	p.mu.Lock()
 	for len(p.buf) > maxLiveBacklog && !p.closed {
 		p.cond.Wait()
 	}
-	p.buf = fmt.Appendf(p.buf, "%s%9.1f ms %s %s\n", prefix, e.ElapsedMS, dir, e.Text)
+	p.buf = appendEntry(p.buf, prefix, e)
 	p.cond.Broadcast()
 	p.mu.Unlock()
 }
@@ -84,4 +76,22 @@ func (p *livePrinter) close() {
 	p.cond.Broadcast()
 	p.mu.Unlock()
 	<-p.done
+}
+
+// printEntry prints one transcript line of a finished session (a stored run).
+func printEntry(w io.Writer, prefix string, e transcript.Entry) {
+	_, _ = w.Write(appendEntry(nil, prefix, e))
+}
+
+// appendEntry formats one transcript line: elapsed time, then C: (sent),
+// S: (received) or * (a note).
+func appendEntry(b []byte, prefix string, e transcript.Entry) []byte {
+	dir := "* "
+	switch e.Dir {
+	case transcript.Client:
+		dir = "C:"
+	case transcript.Server:
+		dir = "S:"
+	}
+	return fmt.Appendf(b, "%s%9.1f ms %s %s\n", prefix, e.ElapsedMS, dir, e.Text)
 }
