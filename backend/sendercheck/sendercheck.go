@@ -353,3 +353,17 @@ func sameName(a, b string) bool {
 func containsIP(addrs []netip.Addr, ip netip.Addr) bool {
 	return slices.ContainsFunc(addrs, func(a netip.Addr) bool { return a.Unmap() == ip })
 }
+
+// In returns a copy of r localized in l, leaving r as it is, for a report
+// written in another language than the one r was localized in.
+func (r *Report) In(l lang.Lang) *Report {
+	c := *r
+	c.PTR = slices.Clone(r.PTR)
+	c.DNSBL = slices.Clone(r.DNSBL)
+	c.Findings = slices.Clone(r.Findings)
+	for i := range c.DNSBL {
+		c.DNSBL[i].Codes = slices.Clone(r.DNSBL[i].Codes)
+	}
+	c.Localize(l)
+	return &c
+}
