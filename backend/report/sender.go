@@ -145,3 +145,33 @@ func SenderText(w io.Writer, r *sendercheck.Report, l lang.Lang) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// htmlSender is the "Sender checks" section of the HTML report.
+type htmlSender struct {
+	Fields   []htmlField
+	Findings []htmlFinding
+}
+
+type htmlFinding struct {
+	Class, Status, Summary, Meaning, Consequence string
+	Actions                                      []string
+}
+
+var senderClasses = map[sendercheck.Status]string{
+	sendercheck.Pass: "ok", sendercheck.Warning: "warn", sendercheck.Fail: "fail", sendercheck.CouldNotCheck: "skip",
+}
+
+func senderView(r *sendercheck.Report, l lang.Lang) *htmlSender {
+	if r == nil {
+		return nil
+	}
+	r = r.In(l)
+	v := &htmlSender{Fields: senderFields(r, l)}
+	for _, f := range r.Findings {
+		v.Findings = append(v.Findings, htmlFinding{
+			Class: senderClasses[f.Status], Status: SenderStatusWord(f.Status, l),
+			Summary: f.Summary, Meaning: f.Meaning, Consequence: f.Consequence, Actions: f.Actions,
+		})
+	}
+	return v
+}

@@ -301,6 +301,10 @@ func (c *checker) run(ctx context.Context) *Report {
 	rep := &Report{IP: c.ip.String(), IPSource: c.in.Source, Local: IsLocal(c.ip), PTR: []string{}, DNSBL: []Listing{}}
 	if rep.Local {
 		rep.add("egress_local", Warning, tx(txtLocalSummary, rep.IP), tx(txtLocalMeaning), tx(txtLocalConsequence), tx(txtLocalAction))
+		// Nothing else is asked: a session to a server on the same network
+		// (or a test on loopback) must not cost DNS queries, and the checks
+		// that do not depend on the IP mean little without it.
+		return rep
 	}
 
 	var (

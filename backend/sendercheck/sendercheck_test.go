@@ -357,10 +357,8 @@ func TestLocalAddressSkipsIPChecks(t *testing.T) {
 	if len(f.Actions) == 0 || !r.Local {
 		t.Errorf("%+v local %v", f, r.Local)
 	}
-	for _, q := range srv.Queries() {
-		if strings.HasSuffix(q.Name, ".in-addr.arpa.") || strings.Contains(q.Name, "zen.spamhaus.org") {
-			t.Errorf("queried %s for a private address", q.Name)
-		}
+	if q := srv.Queries(); len(q) > 0 {
+		t.Errorf("%d queries for a private address, first %s", len(q), q[0].Name)
 	}
 	if finding(r, "ptr") != nil || finding(r, "spf") != nil {
 		t.Errorf("IP checks ran for a private address: %+v", r.Findings)

@@ -15,8 +15,8 @@ var (
 		EN: "%s is a private or local address: receivers on the Internet never see it",
 		ES: "%s es una dirección privada o local: los servidores de Internet nunca la ven"}
 	txtLocalMeaning = lang.Text{
-		EN: "A NAT sits between you and the Internet (RFC 1918/6598 private space, loopback or link-local), so the address receivers see is not known and its reverse DNS, SPF and blocklist listings were not checked.",
-		ES: "Hay un NAT entre usted e Internet (espacio privado RFC 1918/6598, loopback o enlace local), así que no se sabe qué dirección ven los receptores y no se comprobaron su DNS inverso, SPF ni listas de bloqueo."}
+		EN: "A NAT sits between you and the Internet (RFC 1918/6598 private space, loopback or link-local), so the address receivers see is not known so nothing was checked: its reverse DNS, SPF, DMARC alignment and blocklist listings all depend on that address.",
+		ES: "Hay un NAT entre usted e Internet (espacio privado RFC 1918/6598, loopback o enlace local), así que no se sabe qué dirección ven los receptores y no se comprobó nada: su DNS inverso, SPF, alineación DMARC y listas de bloqueo dependen de esa dirección."}
 	txtLocalConsequence = lang.Text{
 		EN: "The checks that matter most (PTR, SPF, blocklists) are missing from this report.",
 		ES: "Faltan en este informe las comprobaciones más importantes (PTR, SPF, listas de bloqueo)."}

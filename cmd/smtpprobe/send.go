@@ -121,6 +121,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&langStr, "lang", string(l), "language of the output: en or es")
 	extras := registerSendExtras(fs) // --profile, --profile-dir, --save-profile, --log
 	sec := registerSecureFlags(fs)   // --tls..., --auth-... (send_tls.go)
+	sender := registerSenderFlag(fs) // --no-sender-checks (send_sender.go)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, txtSendUsage.In(l))
 		fs.PrintDefaults()
@@ -213,6 +214,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			printEntry(stdout, prefix, e)
 		}
 	}
+	sc := sender.attach(ctx, &o)
 	if allMX {
 		results, err = session.RunAllMX(ctx, o)
 	} else {
@@ -227,6 +229,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return usage(err.Error())
 	}
+	finishSender(sc, results, l)
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
@@ -247,6 +250,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			printTLS(stdout, l, r)
 			printVerdict(stdout, l, r)
 		}
+		printSender(stdout, results, l)
 	}
 	sec.saveChain(results, l, stdout, stderr, asJSON)
 	return extras.finish(results, l, stderr, session.CombinedExitCode(results))
