@@ -75,6 +75,7 @@ type Services struct {
 	Exports  *Exports
 	TLS      *TLS
 	Receiver *Receiver
+	Sender   *SenderChecks
 
 	life *lifetime
 }
@@ -107,6 +108,7 @@ func New(d Deps) *Services {
 		Exports:  &Exports{results: results, dialogs: d.Dialogs},
 		TLS:      &TLS{results: results, dialogs: d.Dialogs},
 		Receiver: &Receiver{life: life, emit: d.Emitter},
+		Sender:   &SenderChecks{life: life},
 		life:     life,
 	}
 }
