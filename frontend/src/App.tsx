@@ -13,12 +13,13 @@ import {
   webDarkTheme,
   webLightTheme,
 } from "@fluentui/react-components";
-import { BeakerRegular, MailInboxRegular, SendRegular } from "@fluentui/react-icons";
+import { BeakerRegular, MailInboxRegular, SendRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useEffect, useState } from "react";
 import { backend, errorText } from "./api/backend";
 import { AppBar } from "./components/AppBar";
 import { ProfilesRail } from "./components/ProfilesRail";
 import { ReceivePanel } from "./components/ReceivePanel";
+import { SenderPanel } from "./components/SenderPanel";
 import { TranscriptPane } from "./components/TranscriptPane";
 import { Wizard } from "./components/Wizard";
 import { langStore, useT } from "./i18n";
@@ -54,7 +55,7 @@ export function App() {
   const t = useT();
   const s = useStyles();
   const profiles = useStore(profilesStore);
-  const [tab, setTab] = useState<"test" | "receive">("test");
+  const [tab, setTab] = useState<"test" | "receive" | "sender">("test");
   const [step, setStep] = useState(0);
   const [demoOffered, setDemoOffered] = useState(true);
   const [demoError, setDemoError] = useState("");
@@ -100,12 +101,15 @@ export function App() {
           <ProfilesRail onOpened={() => { setTab("test"); setStep(0); }} />
           <main className={s.main}>
             <div style={{ display: "flex", alignItems: "center" }}>
-              <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as "test" | "receive")} aria-label={t("app.sections")}>
+              <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as "test" | "receive" | "sender")} aria-label={t("app.sections")}>
                 <Tab value="test" icon={<SendRegular />}>
                   {t("tab.test")}
                 </Tab>
                 <Tab value="receive" icon={<MailInboxRegular />} data-testid="tab-receive">
                   {t("tab.receive")}
+                </Tab>
+                <Tab value="sender" icon={<ShieldCheckmarkRegular />} data-testid="tab-sender">
+                  {t("tab.sender")}
                 </Tab>
               </TabList>
               <span style={{ flexGrow: 1 }} />
@@ -142,9 +146,13 @@ export function App() {
                     <TranscriptPane />
                   </div>
                 </>
-              ) : (
+              ) : tab === "receive" ? (
                 <div className={s.wizard}>
                   <ReceivePanel />
+                </div>
+              ) : (
+                <div className={s.wizard}>
+                  <SenderPanel />
                 </div>
               )}
             </div>
