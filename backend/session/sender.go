@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"smtpprobe/backend/lang"
 	"smtpprobe/backend/sendercheck"
 )
 
@@ -88,4 +89,40 @@ func (s *SenderChecks) Finish(r *Result) {
 		return
 	}
 	r.Sender = s.rep
+}
+
+// Attach chains Observe into o's OnStep and OnHostStep, keeping the
+// callbacks already there.
+func (s *SenderChecks) Attach(o *Options) {
+	step, hostStep := o.OnStep, o.OnHostStep
+	o.OnStep = func(st Step) {
+		s.Observe(st)
+		if step != nil {
+			step(st)
+		}
+	}
+	o.OnHostStep = func(h int, st Step) {
+		s.Observe(st)
+		if hostStep != nil {
+			hostStep(h, st)
+		}
+	}
+}
+
+// FinishAll is Finish for every result (nil ones skipped), leaving each
+// report localized in l; it returns the shared report, nil when no session
+// connected.
+func (s *SenderChecks) FinishAll(results []*Result, l lang.Lang) *sendercheck.Report {
+	var rep *sendercheck.Report
+	for _, r := range results {
+		if r == nil {
+			continue
+		}
+		s.Finish(r)
+		if r.Sender != nil {
+			r.Sender = r.Sender.In(l)
+			rep = r.Sender
+		}
+	}
+	return rep
 }

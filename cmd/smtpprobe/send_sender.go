@@ -31,33 +31,15 @@ func (f *senderFlag) attach(ctx context.Context, o *session.Options) *session.Se
 	}
 	sc := session.NewSenderChecks(ctx, sendercheck.Input{HELO: o.HELO, MailFrom: o.From},
 		sendercheck.Options{DNS: mxlookup.Options{Servers: o.DNSServers}})
-	prev, prevHost := o.OnStep, o.OnHostStep
-	o.OnStep = func(s session.Step) {
-		sc.Observe(s)
-		if prev != nil {
-			prev(s)
-		}
-	}
-	o.OnHostStep = func(h int, s session.Step) {
-		sc.Observe(s)
-		if prevHost != nil {
-			prevHost(h, s)
-		}
-	}
+	sc.Attach(o)
 	return sc
 }
 
 // finishSender waits for the checks after the session and adds them to
 // every result, localized in l.
 func finishSender(sc *session.SenderChecks, results []*session.Result, l lang.Lang) {
-	if sc == nil {
-		return
-	}
-	for _, r := range results {
-		sc.Finish(r)
-		if r.Sender != nil {
-			r.Sender = r.Sender.In(l)
-		}
+	if sc != nil {
+		sc.FinishAll(results, l)
 	}
 }
 

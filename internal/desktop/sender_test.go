@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"smtpprobe/backend/mxlookup/dnstest"
+	"smtpprobe/backend/receiver"
 	"smtpprobe/backend/sendercheck"
 )
 
@@ -43,5 +44,23 @@ func TestSenderChecks(t *testing.T) {
 		if got := a.Sender.Check(tt.req); got.Report != nil || got.Error == "" || strings.ContainsAny(got.Error, "\r\n") {
 			t.Errorf("%+v: %+v", tt.req, got)
 		}
+	}
+}
+
+// TestStartTestHasSenderChecks: a session on loopback gets the sender
+// checks of its local address, marked private (no DNS query is needed).
+func TestStartTestHasSenderChecks(t *testing.T) {
+	_, host, port := startReceiver(t, receiver.Config{})
+	a, _ := newTestApp(t)
+	req := baseRequest(host, port)
+	req.Lang = "es"
+	res, err := a.Sessions.StartTest("s-sender", req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Sender
+	if r == nil || r.IP != "127.0.0.1" || r.IPSource != sendercheck.FromLocal || !r.Local || len(r.Findings) != 1 ||
+		r.Findings[0].ID != "egress_local" || !strings.Contains(r.Findings[0].Summary, "privada") {
+		t.Fatalf("sender = %+v", r)
 	}
 }

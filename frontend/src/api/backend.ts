@@ -21,8 +21,8 @@ export type ProfileEntry = desktop.ProfileEntry;
 export type Profile = Data<profile.Profile>;
 export type ReceiverStatus = desktop.ReceiverStatus;
 export type SenderResult = desktop.SenderResult;
-export type SenderReport = sendercheck.Report;
-export type SenderFinding = sendercheck.Finding;
+export type SenderReport = Data<sendercheck.Report>;
+export type SenderFinding = Data<sendercheck.Finding>;
 /** The formats ExportResult writes (report.WriteAll picks the renderer from the extension). */
 export type ExportFormat = "text" | "html" | "json" | "raw";
 

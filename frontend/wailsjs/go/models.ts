@@ -403,6 +403,7 @@ export namespace desktop {
 	    field_errors?: Record<string, string>;
 	    error?: string;
 	    json: string;
+	    sender?: sendercheck.Report;
 	
 	    static createFrom(source: any = {}) {
 	        return new RunResult(source);
@@ -419,6 +420,7 @@ export namespace desktop {
 	        this.field_errors = source["field_errors"];
 	        this.error = source["error"];
 	        this.json = source["json"];
+	        this.sender = this.convertValues(source["sender"], sendercheck.Report);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
