@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -36,7 +35,7 @@ var (
 
 func runSender(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var (
-		servers, dnsbl, dbl        multiFlag
+		dnsbl, dbl                 multiFlag
 		ipStr, helo, from, fromHdr string
 		timeout                    = timeoutFlag(sendercheck.DefaultTimeout)
 		asJSON                     bool
@@ -50,14 +49,8 @@ func runSender(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.StringVar(&helo, "helo", "", "the EHLO/HELO name the sending server announces")
 	fs.StringVar(&from, "from", "", "the MAIL FROM address (its domain's SPF is evaluated); \"<>\" for the null sender")
 	fs.StringVar(&fromHdr, "from-header-domain", "", "the domain of the From: header, for DMARC (default: the MAIL FROM domain)")
-	fs.Func("dns-server", "DNS server to ask, IP[:port]; repeat for more (default: the system's)", func(v string) error {
-		addr, err := mxlookup.ParseServer(v)
-		if err != nil {
-			return errors.New(mxlookup.Explain(err).In(l))
-		}
-		servers = append(servers, addr)
-		return nil
-	})
+	var dnsServers []string
+	dnsServerFlag(fs, &dnsServers, l)
 	fs.Func("dnsbl", "IP blocklist zone; repeat for more (default: the widely used public ones)", func(v string) error {
 		dnsblSet = true
 		return dnsbl.Set(v)
@@ -100,13 +93,13 @@ func runSender(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		in.IP = ip
 	} else {
-		ip, err := localAddress(servers)
+		ip, err := localAddress(dnsServers)
 		if err != nil {
 			return usage(txtSenderNoIP.Format(l, err))
 		}
 		in.IP, in.Source = ip, sendercheck.FromLocal
 	}
-	rep, err := sendercheck.Check(ctx, in, sendercheck.Options{DNS: mxlookup.Options{Servers: servers}, Timeout: time.Duration(timeout)})
+	rep, err := sendercheck.Check(ctx, in, sendercheck.Options{DNS: mxlookup.Options{Servers: dnsServers}, Timeout: time.Duration(timeout)})
 	if err != nil {
 		return usage(lang.ErrorText(err, l))
 	}
