@@ -3,6 +3,8 @@ module smtpprobe
 go 1.26.8
 
 require (
+	blitiri.com.ar/go/spf v1.6.0
+	github.com/emersion/go-msgauth v0.7.0
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
 	github.com/emersion/go-smtp v0.25.1
 	github.com/miekg/dns v1.1.73

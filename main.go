@@ -39,7 +39,7 @@ func main() {
 		// Stop the receiver and cancel running sessions, so no connection
 		// outlives the window.
 		OnShutdown: app.shutdown,
-		Bind:       []any{s.Info, s.Settings, s.Profiles, s.MX, s.Sessions, s.Exports, s.TLS, s.Receiver, s.History},
+		Bind:       []any{s.Info, s.Settings, s.Profiles, s.MX, s.Sessions, s.Exports, s.TLS, s.Receiver, s.History, s.Sender},
 		Windows: &windows.Options{
 			WebviewIsTransparent: false,
 			WindowIsTranslucent:  false,

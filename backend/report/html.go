@@ -74,6 +74,7 @@ type htmlView struct {
 	Warnings   []string
 	TLS        *htmlTLS
 	Transcript []htmlEntry
+	Sender     *htmlSender
 	L          map[string]string
 }
 
@@ -176,6 +177,7 @@ func buildView(r *session.Result, opts Options) htmlView {
 		L: map[string]string{
 			"summary": txtHTMLSummary.In(l), "steps": txtSteps.In(l), "warnings": txtWarnings.In(l),
 			"tls": txtTLS.In(l), "certs": txtCertificates.In(l), "transcript": txtTranscript.In(l),
+			"sender": txtSender.In(l),
 			"status": txtStatus.In(l), "step": txtStep.In(l), "time": txtTime.In(l),
 			"command": txtCommand.In(l), "reply": txtReply.In(l), "explanation": txtExplanation.In(l),
 			"meaning": txtMeaning.In(l), "causes": txtCauses.In(l), "actions": txtActions.In(l),
@@ -227,6 +229,7 @@ func buildView(r *session.Result, opts Options) htmlView {
 			Text:    e.Text,
 		})
 	}
+	v.Sender = senderView(r.Sender, l)
 	return v
 }
 

@@ -132,6 +132,12 @@ func Text(w io.Writer, r *session.Result, opts Options) error {
 		p("%s\n", line)
 	}
 	p("%s: %s\n", txtResult.In(l), resultLine(r, l))
+	if r.Sender != nil {
+		p("\n")
+		if err := SenderText(bw, r.Sender, l); err != nil {
+			return fmt.Errorf("report: write text: %w", err)
+		}
+	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("report: write text: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"smtpprobe/backend/diagnose"
 	"smtpprobe/backend/exitcode"
 	"smtpprobe/backend/lang"
+	"smtpprobe/backend/sendercheck"
 	"smtpprobe/backend/smtpwire"
 	"smtpprobe/backend/tlsreport"
 	"smtpprobe/backend/transcript"
@@ -212,6 +213,10 @@ type Result struct {
 	Verdict *diagnose.LocalizedHeadline `json:"verdict,omitempty"`
 	// Headline is Verdict in both languages (see Step.Diagnosis).
 	Headline *diagnose.Headline `json:"-"`
+	// Sender holds the sender checks (egress IP, reverse DNS, EHLO name,
+	// SPF, DMARC, blocklists) when they ran beside the session; the shape is
+	// documented in docs/sender.md.
+	Sender *sendercheck.Report `json:"sender,omitempty"`
 }
 
 // Step returns the first step named n, or nil.

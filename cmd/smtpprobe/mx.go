@@ -63,6 +63,20 @@ func (t *timeoutFlag) Set(v string) error {
 	return nil
 }
 
+// dnsServerFlag registers the repeatable --dns-server flag, checking each
+// address as it is parsed; errors are in l, the environment's language,
+// since --lang may come later on the command line.
+func dnsServerFlag(fs *flag.FlagSet, servers *[]string, l lang.Lang) {
+	fs.Func("dns-server", "DNS server to ask, IP[:port]; repeat for more (default: the system's)", func(v string) error {
+		addr, err := mxlookup.ParseServer(v)
+		if err != nil {
+			return errors.New(mxlookup.Explain(err).In(l))
+		}
+		*servers = append(*servers, addr)
+		return nil
+	})
+}
+
 func runMX(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var (
 		servers []string
@@ -73,15 +87,7 @@ func runMX(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	l := lang.FromEnv()
 	fs := flag.NewFlagSet("mx", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Func("dns-server", "DNS server to ask, IP[:port]; repeat for more (default: the system's)", func(v string) error {
-		addr, err := mxlookup.ParseServer(v)
-		if err != nil {
-			// l is still the environment's language: --lang may come later.
-			return errors.New(mxlookup.Explain(err).In(l))
-		}
-		servers = append(servers, addr)
-		return nil
-	})
+	dnsServerFlag(fs, &servers, l)
 	fs.Var(&timeout, "timeout", "total time allowed, e.g. 20s")
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	fs.StringVar(&langStr, "lang", string(l), "language of the output: en or es")

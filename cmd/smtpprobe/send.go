@@ -122,6 +122,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	extras := registerSendExtras(fs) // --profile, --profile-dir, --save-profile, --log
 	sec := registerSecureFlags(fs)   // --tls..., --auth-... (send_tls.go)
 	hist := registerHistoryFlags(fs) // --no-history, --history-dir (send_history.go)
+	sender := registerSenderFlag(fs) // --no-sender-checks (send_sender.go)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, txtSendUsage.In(l))
 		fs.PrintDefaults()
@@ -218,6 +219,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// The report below must follow the last transcript line.
 		stopLive = live.close
 	}
+	sc := sender.attach(ctx, &o)
 	if allMX {
 		results, err = session.RunAllMX(ctx, o)
 	} else {
@@ -233,6 +235,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return usage(err.Error())
 	}
+	finishSender(sc, results, l)
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
@@ -253,6 +256,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			printTLS(stdout, l, r)
 			printVerdict(stdout, l, r)
 		}
+		printSender(stdout, results, l)
 	}
 	sec.saveChain(results, l, stdout, stderr, asJSON)
 	hist.save(ctx, extras.base, results, l, stderr)

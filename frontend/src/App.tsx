@@ -13,13 +13,14 @@ import {
   webDarkTheme,
   webLightTheme,
 } from "@fluentui/react-components";
-import { BeakerRegular, HistoryRegular, MailInboxRegular, SendRegular } from "@fluentui/react-icons";
+import { BeakerRegular, HistoryRegular, MailInboxRegular, SendRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useEffect, useState } from "react";
 import { backend, errorText } from "./api/backend";
 import { AppBar } from "./components/AppBar";
 import { ProfilesRail } from "./components/ProfilesRail";
 import { HistoryPanel } from "./components/HistoryPanel";
 import { ReceivePanel } from "./components/ReceivePanel";
+import { SenderPanel } from "./components/SenderPanel";
 import { TranscriptPane } from "./components/TranscriptPane";
 import { Wizard } from "./components/Wizard";
 import { langStore, useT } from "./i18n";
@@ -55,7 +56,7 @@ export function App() {
   const t = useT();
   const s = useStyles();
   const profiles = useStore(profilesStore);
-  const [tab, setTab] = useState<"test" | "receive" | "history">("test");
+  const [tab, setTab] = useState<"test" | "receive" | "history" | "sender">("test");
   const [step, setStep] = useState(0);
   const [demoOffered, setDemoOffered] = useState(true);
   const [demoError, setDemoError] = useState("");
@@ -101,7 +102,7 @@ export function App() {
           <ProfilesRail onOpened={() => { setTab("test"); setStep(0); }} />
           <main className={s.main}>
             <div style={{ display: "flex", alignItems: "center" }}>
-              <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as "test" | "receive" | "history")} aria-label={t("app.sections")}>
+              <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as "test" | "receive" | "history" | "sender")} aria-label={t("app.sections")}>
                 <Tab value="test" icon={<SendRegular />}>
                   {t("tab.test")}
                 </Tab>
@@ -110,6 +111,9 @@ export function App() {
                 </Tab>
                 <Tab value="history" icon={<HistoryRegular />} data-testid="tab-history">
                   {t("tab.history")}
+                </Tab>
+                <Tab value="sender" icon={<ShieldCheckmarkRegular />} data-testid="tab-sender">
+                  {t("tab.sender")}
                 </Tab>
               </TabList>
               <span style={{ flexGrow: 1 }} />
@@ -150,9 +154,13 @@ export function App() {
                 <div className={s.wizard}>
                   <HistoryPanel />
                 </div>
-              ) : (
+              ) : tab === "receive" ? (
                 <div className={s.wizard}>
                   <ReceivePanel />
+                </div>
+              ) : (
+                <div className={s.wizard}>
+                  <SenderPanel />
                 </div>
               )}
             </div>

@@ -76,6 +76,7 @@ type Services struct {
 	TLS      *TLS
 	Receiver *Receiver
 	History  *History
+	Sender   *SenderChecks
 
 	life *lifetime
 }
@@ -110,6 +111,7 @@ func New(d Deps) *Services {
 		TLS:      &TLS{results: results, dialogs: d.Dialogs},
 		Receiver: &Receiver{life: life, emit: d.Emitter},
 		History:  hist,
+		Sender:   &SenderChecks{life: life},
 		life:     life,
 	}
 }

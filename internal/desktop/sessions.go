@@ -19,6 +19,7 @@ import (
 	"smtpprobe/backend/message"
 	"smtpprobe/backend/mxlookup"
 	"smtpprobe/backend/profile"
+	"smtpprobe/backend/sendercheck"
 	"smtpprobe/backend/session"
 	"smtpprobe/backend/smtpauth"
 	"smtpprobe/backend/smtpwire"
@@ -179,6 +180,9 @@ type RunResult struct {
 	// JSON is the engine's Result (an array for "every MX"). Exports do
 	// not use it: ExportResult renders from the Go copy kept by session id.
 	JSON string `json:"json"`
+	// Sender is the sender checks run beside the session, in the request's
+	// language, when the session connected.
+	Sender *sendercheck.Report `json:"sender,omitempty"`
 }
 
 // Sessions run tests: one SMTP session (or one per MX host) per call,
@@ -241,6 +245,9 @@ func (a *Sessions) StartTest(id string, req TestRequest) (RunResult, error) {
 	opts.OnStep = func(s session.Step) { st.step(-1, s) }
 	opts.OnHostEntry = st.entry
 	opts.OnHostStep = st.step
+	sc := session.NewSenderChecks(ctx, sendercheck.Input{HELO: opts.HELO, MailFrom: opts.From},
+		sendercheck.Options{DNS: mxlookup.Options{Servers: opts.DNSServers}})
+	sc.Attach(&opts)
 	go st.run()
 
 	var results []*session.Result
@@ -255,6 +262,7 @@ func (a *Sessions) StartTest(id string, req TestRequest) (RunResult, error) {
 		}
 	}
 	st.stop()
+	out.Sender = sc.FinishAll(results, l)
 
 	if err != nil && session.IsInputError(err) {
 		out.FieldErrors = map[string]string{}

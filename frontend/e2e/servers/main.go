@@ -93,6 +93,12 @@ func run() error {
 		"slow.test. 300 IN MX 20 mx2.slow.test.",
 		"mx1.slow.test. 300 IN A 127.0.0.1",
 		"mx2.slow.test. 300 IN A 127.0.0.2",
+		// Sender checks (sender.test.mjs): a clean sender and a listed one.
+		"10.2.0.192.in-addr.arpa. 300 IN PTR mail.contoso.test.",
+		"mail.contoso.test. 300 IN A 192.0.2.10",
+		`contoso.test. 300 IN TXT "v=spf1 ip4:192.0.2.10 -all"`,
+		`_dmarc.contoso.test. 300 IN TXT "v=DMARC1; p=reject"`,
+		"20.2.0.192.zen.spamhaus.org. 300 IN A 127.0.0.2",
 	)
 	if err != nil {
 		return fmt.Errorf("dns: %w", err)

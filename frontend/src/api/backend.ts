@@ -6,10 +6,11 @@ import * as Info from "../../wailsjs/go/desktop/Info";
 import * as MX from "../../wailsjs/go/desktop/MX";
 import * as Profiles from "../../wailsjs/go/desktop/Profiles";
 import * as Receiver from "../../wailsjs/go/desktop/Receiver";
+import * as SenderChecks from "../../wailsjs/go/desktop/SenderChecks";
 import * as Sessions from "../../wailsjs/go/desktop/Sessions";
 import * as SettingsService from "../../wailsjs/go/desktop/Settings";
 import * as TLS from "../../wailsjs/go/desktop/TLS";
-import { desktop, history, profile } from "../../wailsjs/go/models";
+import { desktop, history, profile, sendercheck } from "../../wailsjs/go/models";
 import { ClipboardSetText, EventsOn } from "../../wailsjs/runtime/runtime";
 import { EventReceiverChanged, EventSessionEntries, EventSessionStep } from "./events.gen";
 import type { Data, Entry, RunResult, StepEvent } from "./types";
@@ -25,6 +26,9 @@ export type HistoryRunSummary = history.Run;
 export type HistoryRun = desktop.HistoryRun;
 export type HistoryComparison = desktop.HistoryComparison;
 export type HistoryRetention = Data<desktop.HistoryRetention>;
+export type SenderResult = desktop.SenderResult;
+export type SenderReport = Data<sendercheck.Report>;
+export type SenderFinding = Data<sendercheck.Finding>;
 /** The formats ExportResult writes (report.WriteAll picks the renderer from the extension). */
 export type ExportFormat = "text" | "html" | "json" | "raw";
 
@@ -49,6 +53,8 @@ export const backend = {
   saveWindowState: (): Promise<void> => SettingsService.SaveWindowState(),
   lookupMX: (domain: string, dnsServer: string, lang: string): Promise<MXResult> =>
     MX.LookupMX(desktop.MXRequest.createFrom({ domain, dns_server: dnsServer, lang })),
+  checkSender: (req: Partial<desktop.SenderRequest>): Promise<SenderResult> =>
+    SenderChecks.Check(desktop.SenderRequest.createFrom({ dnsbl: [], dbl: [], ...req, lang: ui() })),
   listProfiles: (): Promise<ProfileEntry[]> => Profiles.ListProfiles(ui()),
   getProfile: (id: string): Promise<Profile> => Profiles.GetProfile(id, ui()),
   saveProfile: (p: Profile, secret: string): Promise<desktop.SavedProfile> => Profiles.SaveProfile(profile.Profile.createFrom(p), secret, ui()),

@@ -89,6 +89,36 @@ describe("RunStep", () => {
     act(() => setLang("en"));
     expect(screen.getByText("Recipient rejected")).toBeInTheDocument();
     expect(screen.getByText("Recipient does not exist")).toBeInTheDocument();
+    expect(screen.queryByTestId("run-sender")).toBeNull();
+  });
+
+  it("shows the sender checks of the result with each finding's status", () => {
+    setLang("en");
+    beginSession("r2");
+    finishSession("r2", {
+      ...result,
+      id: "r2",
+      sender: {
+        ip: "192.168.1.20",
+        ip_source: "local",
+        local: true,
+        ptr: [],
+        fcrdns: false,
+        helo: { name: "", matches_ptr: false, resolves_to_ip: false },
+        spf: { domain: "", result: "", record: "", matched: "", lookups: 0 },
+        dmarc: { domain: "", policy: "", record: "", spf_aligned: false },
+        dnsbl: [],
+        findings: [{ id: "egress_local", status: "warning", summary: "192.168.1.20 is a private or local address", meaning: "A NAT sits between you and the Internet", actions: ["Type the public address"] }],
+      },
+    });
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <RunStep />
+      </FluentProvider>,
+    );
+    expect(screen.getByTestId("run-sender")).toBeInTheDocument();
+    expect(screen.getByTestId("finding-egress_local")).toHaveAttribute("data-status", "warning");
+    expect(screen.getByText("192.168.1.20 (local address of the connection)")).toBeInTheDocument();
   });
 });
 

@@ -30,6 +30,7 @@ import { langStore, useT, type Lang, type MessageKey } from "../i18n";
 import { useStore } from "../stores/createStore";
 import { sessionStore, type StepRow } from "../stores/session";
 import { CertificatePanel } from "./CertificatePanel";
+import { SenderFindings } from "./SenderFindings";
 
 const useStyles = makeStyles({
   col: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -230,6 +231,12 @@ export function RunStep() {
             hostIndex={i}
           />
         ) : null,
+      )}
+      {ses.result?.sender && (
+        <section aria-label={t("sender.title")} data-testid="run-sender">
+          <Text className={s.h}>{t("sender.title")}</Text>
+          <SenderFindings report={ses.result.sender} />
+        </section>
       )}
       {ses.hosts.length > 1 && <HostGrid hosts={ses.hosts} steps={ses.steps} runs={r?.runs} />}
       {ses.hosts.map((h) => (

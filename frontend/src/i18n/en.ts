@@ -310,6 +310,28 @@ export const en = {
   "history.more": "Older runs",
   "history.opened": "Run {id}, as it was stored",
   "history.copyJSON": "Copy JSON",
+
+  "tab.sender": "Sender checks",
+  "sender.title": "Sender checks",
+  "sender.intro": "Will receivers trust the machine that sends? Checks the sending IP's reverse DNS, the EHLO name, SPF, DMARC and DNS blocklists, through the DNS server you choose.",
+  "sender.ip": "Sending IP address",
+  "sender.helo": "EHLO name",
+  "sender.from": "MAIL FROM address",
+  "sender.fromHeader": "From: domain (for DMARC)",
+  "sender.dns": "DNS server (optional)",
+  "sender.check": "Check",
+  "sender.checking": "Checking…",
+  "sender.status.pass": "Pass",
+  "sender.status.warning": "Warning",
+  "sender.status.fail": "Fail",
+  "sender.status.could_not_check": "Could not check",
+  "sender.consequence": "Consequence: {text}",
+  "sender.actions": "What to do",
+  "sender.ip.source.server": "{ip} (as the server saw it)",
+  "sender.ip.source.local": "{ip} (local address of the connection)",
+  "sender.ip.source.given": "{ip} (given)",
+  "sender.ptr": "Reverse DNS: {names}",
+  "sender.ptr.none": "Reverse DNS: none",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -532,6 +532,7 @@ export namespace desktop {
 	    error?: string;
 	    history_error?: string;
 	    json: string;
+	    sender?: sendercheck.Report;
 	
 	    static createFrom(source: any = {}) {
 	        return new RunResult(source);
@@ -549,6 +550,7 @@ export namespace desktop {
 	        this.error = source["error"];
 	        this.history_error = source["history_error"];
 	        this.json = source["json"];
+	        this.sender = this.convertValues(source["sender"], sendercheck.Report);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -581,6 +583,64 @@ export namespace desktop {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.profile = this.convertValues(source["profile"], profile.Profile);
 	        this.warning = source["warning"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SenderRequest {
+	    ip: string;
+	    helo: string;
+	    from: string;
+	    from_header_domain: string;
+	    dns_server: string;
+	    dnsbl: string[];
+	    dbl: string[];
+	    lang: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SenderRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ip = source["ip"];
+	        this.helo = source["helo"];
+	        this.from = source["from"];
+	        this.from_header_domain = source["from_header_domain"];
+	        this.dns_server = source["dns_server"];
+	        this.dnsbl = source["dnsbl"];
+	        this.dbl = source["dbl"];
+	        this.lang = source["lang"];
+	    }
+	}
+	export class SenderResult {
+	    report?: sendercheck.Report;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SenderResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.report = this.convertValues(source["report"], sendercheck.Report);
+	        this.error = source["error"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1175,6 +1235,165 @@ export namespace profile {
 		}
 	}
 	
+
+}
+
+export namespace sendercheck {
+	
+	export class DMARCCheck {
+	    domain: string;
+	    policy: string;
+	    record: string;
+	    spf_aligned: boolean;
+	    org_domain?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DMARCCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.domain = source["domain"];
+	        this.policy = source["policy"];
+	        this.record = source["record"];
+	        this.spf_aligned = source["spf_aligned"];
+	        this.org_domain = source["org_domain"];
+	    }
+	}
+	export class Finding {
+	    id: string;
+	    status: string;
+	    summary: string;
+	    meaning: string;
+	    consequence?: string;
+	    actions: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Finding(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.status = source["status"];
+	        this.summary = source["summary"];
+	        this.meaning = source["meaning"];
+	        this.consequence = source["consequence"];
+	        this.actions = source["actions"];
+	    }
+	}
+	export class HELOCheck {
+	    name: string;
+	    matches_ptr: boolean;
+	    resolves_to_ip: boolean;
+	    addresses?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new HELOCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.matches_ptr = source["matches_ptr"];
+	        this.resolves_to_ip = source["resolves_to_ip"];
+	        this.addresses = source["addresses"];
+	    }
+	}
+	export class Listing {
+	    zone: string;
+	    kind: string;
+	    query: string;
+	    listed: boolean;
+	    codes: string[];
+	    meaning: string;
+	    status: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Listing(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.zone = source["zone"];
+	        this.kind = source["kind"];
+	        this.query = source["query"];
+	        this.listed = source["listed"];
+	        this.codes = source["codes"];
+	        this.meaning = source["meaning"];
+	        this.status = source["status"];
+	    }
+	}
+	export class SPFCheck {
+	    domain: string;
+	    result: string;
+	    record: string;
+	    matched: string;
+	    lookups: number;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SPFCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.domain = source["domain"];
+	        this.result = source["result"];
+	        this.record = source["record"];
+	        this.matched = source["matched"];
+	        this.lookups = source["lookups"];
+	        this.error = source["error"];
+	    }
+	}
+	export class Report {
+	    ip: string;
+	    ip_source: string;
+	    local: boolean;
+	    ptr: string[];
+	    fcrdns: boolean;
+	    helo: HELOCheck;
+	    spf: SPFCheck;
+	    dmarc: DMARCCheck;
+	    dnsbl: Listing[];
+	    findings: Finding[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Report(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ip = source["ip"];
+	        this.ip_source = source["ip_source"];
+	        this.local = source["local"];
+	        this.ptr = source["ptr"];
+	        this.fcrdns = source["fcrdns"];
+	        this.helo = this.convertValues(source["helo"], HELOCheck);
+	        this.spf = this.convertValues(source["spf"], SPFCheck);
+	        this.dmarc = this.convertValues(source["dmarc"], DMARCCheck);
+	        this.dnsbl = this.convertValues(source["dnsbl"], Listing);
+	        this.findings = this.convertValues(source["findings"], Finding);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 
