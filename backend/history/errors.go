@@ -6,35 +6,29 @@ import (
 	"smtpprobe/backend/lang"
 )
 
-// textError is a sentinel error with a wording in both languages.
-type textError struct{ t lang.Text }
-
-func (e *textError) Error() string               { return e.t.EN }
-func (e *textError) Localize(l lang.Lang) string { return e.t.In(l) }
-
 // Sentinel errors; match them with errors.Is.
 var (
 	// ErrNotFound means no run has the id.
-	ErrNotFound error = &textError{lang.Text{
+	ErrNotFound error = lang.NewError(lang.Text{
 		EN: "no run with this id in the history",
 		ES: "no hay ninguna ejecución con este identificador en el historial",
-	}}
+	})
 	// ErrReadOnly is matched by every *ReadOnlyError.
-	ErrReadOnly error = &textError{lang.Text{
+	ErrReadOnly error = lang.NewError(lang.Text{
 		EN: "the history folder cannot be written",
 		ES: "no se puede escribir en la carpeta del historial",
-	}}
+	})
 	// ErrDamaged is matched by every *DamagedError.
-	ErrDamaged error = &textError{lang.Text{
+	ErrDamaged error = lang.NewError(lang.Text{
 		EN: "the history database is damaged",
 		ES: "la base de datos del historial está dañada",
-	}}
+	})
 	// ErrNewerSchema means the database was written by a newer SMTP Probe:
 	// it is left alone rather than downgraded.
-	ErrNewerSchema error = &textError{lang.Text{
+	ErrNewerSchema error = lang.NewError(lang.Text{
 		EN: "the history database was written by a newer version of SMTP Probe",
 		ES: "la base de datos del historial la escribió una versión más nueva de SMTP Probe",
-	}}
+	})
 )
 
 // ReadOnlyError says the history cannot be stored where it should be.

@@ -149,3 +149,15 @@ func shorten(value string) string {
 
 // FieldError is Localized like every other bilingual error.
 var _ Localized = (*FieldError)(nil)
+
+// NewError returns an error worded t in both languages, for a package's
+// sentinel errors (matched with errors.Is, so each call is a distinct error):
+// Error is the English wording and Localize the wording in l.
+func NewError(t Text) error { return &textError{t} }
+
+type textError struct{ t Text }
+
+func (e *textError) Error() string          { return e.t.EN }
+func (e *textError) Localize(l Lang) string { return e.t.In(l) }
+
+var _ Localized = (*textError)(nil)

@@ -6,48 +6,42 @@ import (
 	"smtpprobe/backend/lang"
 )
 
-// textError is a sentinel error with a wording in both languages.
-type textError struct{ t lang.Text }
-
-func (e *textError) Error() string               { return e.t.EN }
-func (e *textError) Localize(l lang.Lang) string { return e.t.In(l) }
-
 // Sentinel errors; match them with errors.Is.
 var (
 	// ErrNotFound means no profile file exists for the id.
-	ErrNotFound error = &textError{lang.Text{
+	ErrNotFound error = lang.NewError(lang.Text{
 		EN: "profile not found",
 		ES: "no se encontró el perfil",
-	}}
+	})
 	// ErrInvalidID means the id is not one this package generates, so it
 	// cannot name a file in the store (and cannot escape the folder).
-	ErrInvalidID error = &textError{lang.Text{
+	ErrInvalidID error = lang.NewError(lang.Text{
 		EN: "invalid profile id (expected 32 lowercase hexadecimal characters)",
 		ES: "identificador de perfil no válido (se esperan 32 caracteres hexadecimales en minúscula)",
-	}}
+	})
 	// ErrDamaged is matched by every *DamagedError.
-	ErrDamaged error = &textError{lang.Text{
+	ErrDamaged error = lang.NewError(lang.Text{
 		EN: "profile file is damaged",
 		ES: "el archivo del perfil está dañado",
-	}}
+	})
 	// ErrNoKeyring means the operating system's keyring (Windows Credential
 	// Manager, macOS Keychain, Secret Service) cannot be used. Nothing was
 	// stored anywhere else: the secret has to be asked for at run time.
-	ErrNoKeyring error = &textError{lang.Text{
+	ErrNoKeyring error = lang.NewError(lang.Text{
 		EN: "no keyring is available on this system: the secret was not stored and will be asked for when the test runs",
 		ES: "no hay ningún llavero del sistema disponible: el secreto no se guardó y se pedirá al ejecutar la prueba",
-	}}
+	})
 	// ErrNoSecret means the keyring holds no secret for the profile.
-	ErrNoSecret error = &textError{lang.Text{
+	ErrNoSecret error = lang.NewError(lang.Text{
 		EN: "no secret is stored in the keyring for this profile",
 		ES: "no hay ningún secreto guardado en el llavero para este perfil",
-	}}
+	})
 	// ErrNoUser means a secret was offered for a profile without an AUTH
 	// user name, which is half of the keyring key.
-	ErrNoUser error = &textError{lang.Text{
+	ErrNoUser error = lang.NewError(lang.Text{
 		EN: "the profile has no AUTH user name, so no secret can be stored for it",
 		ES: "el perfil no tiene usuario de AUTH, así que no se le puede guardar un secreto",
-	}}
+	})
 )
 
 // DamageKind says why a profile file could not be read.
@@ -142,4 +136,4 @@ func wrapf(err error, format string, args ...any) error {
 }
 
 // Every localized error here speaks through the one lang.Localized method.
-var _ = []lang.Localized{(*DamagedError)(nil), (*ValidationError)(nil), (*SecretLeftError)(nil), (*textError)(nil), (*noKeyringError)(nil)}
+var _ = []lang.Localized{(*DamagedError)(nil), (*ValidationError)(nil), (*SecretLeftError)(nil), (*noKeyringError)(nil)}

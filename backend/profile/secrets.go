@@ -96,10 +96,10 @@ func callKeyring(timeout time.Duration, f func() (string, error)) (string, error
 }
 
 // errSecretSize is the wording for a secret the keyrings cannot hold.
-var errSecretSize error = &textError{lang.Text{
+var errSecretSize error = lang.NewError(lang.Text{
 	EN: fmt.Sprintf("the secret is empty or longer than %d bytes", MaxSecret),
 	ES: fmt.Sprintf("el secreto está vacío o supera los %d bytes", MaxSecret),
-}}
+})
 
 func checkSecret(s string) error {
 	if s == "" || len(s) > MaxSecret {
@@ -129,7 +129,7 @@ type noKeyringError struct{ cause error }
 func (e *noKeyringError) Error() string { return e.Localize(lang.EN) }
 
 func (e *noKeyringError) Localize(l lang.Lang) string {
-	return ErrNoKeyring.(*textError).Localize(l) + " (" + e.cause.Error() + ")"
+	return ErrNoKeyring.(lang.Localized).Localize(l) + " (" + e.cause.Error() + ")"
 }
 
 func (e *noKeyringError) Unwrap() []error { return []error{ErrNoKeyring, e.cause} }

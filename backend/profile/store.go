@@ -32,10 +32,10 @@ const (
 const LockTimeout = 10 * time.Second
 
 // ErrLocked means another process held the store's lock for LockTimeout.
-var ErrLocked error = &textError{lang.Text{
+var ErrLocked error = lang.NewError(lang.Text{
 	EN: "the profile folder is busy: another SMTP Probe process has held its lock for too long",
 	ES: "la carpeta de perfiles está ocupada: otro proceso de SMTP Probe mantiene su bloqueo demasiado tiempo",
-}}
+})
 
 // DefaultDir returns the per-user profile folder:
 // os.UserConfigDir()/SMTP Probe/profiles.
