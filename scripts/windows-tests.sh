@@ -45,11 +45,17 @@ x86_64-w64-mingw32-as "$stub/entry.s" -o "$stub/entry.o" &&
 "$wine" wineboot -i >/dev/null 2>&1 || true
 cp "$stub/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
 
+# Tests Wine cannot run faithfully: a real TCP reset (SetLinger(0) then
+# close) sometimes reaches the reader as a clean EOF under Wine 8, where
+# Windows gives WSAECONNRESET; the Winsock table itself is tested on every
+# platform by pure tests, so only the live reset is left out here.
+wine_skip='^TestRealReset$'
+
 passed=0
 for p in "${WINE_PACKAGES[@]}"; do
   exe="$out/$(echo "smtpprobe/$p" | tr / _).test.exe"
   # The binary runs in its package folder, as go test does, for testdata/.
-  if (cd "$p" && timeout 300 "$wine" "$exe" -test.count=1 >"$out/log" 2>&1); then
+  if (cd "$p" && timeout 300 "$wine" "$exe" -test.count=1 -test.skip "$wine_skip" >"$out/log" 2>&1); then
     echo "ok   $p (under Wine)"
     passed=$((passed + 1))
   else
