@@ -15,6 +15,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
+import { usePanelStyles } from "./panelStyles";
 import { ArrowSyncRegular, CopyRegular, DeleteRegular, DocumentSearchRegular, BranchCompareRegular } from "@fluentui/react-icons";
 import { useEffect, useState } from "react";
 import { backend } from "../api/backend";
@@ -23,18 +24,6 @@ import { useStore } from "../stores/createStore";
 import { compareSelected, deleteRun, historyStore, loadMore, loadRuns, openRun, toggleSelected } from "../stores/history";
 
 const useStyles = makeStyles({
-  col: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalM,
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow4,
-    padding: tokens.spacingHorizontalXL,
-    overflow: "auto",
-    height: "100%",
-    boxSizing: "border-box",
-  },
   row: { display: "flex", gap: tokens.spacingHorizontalM, alignItems: "center", flexWrap: "wrap" },
   mono: { fontFamily: "Consolas, 'Cascadia Mono', 'DejaVu Sans Mono', monospace", fontSize: "12px", whiteSpace: "pre", overflow: "auto", maxHeight: "40vh" },
 });
@@ -45,6 +34,7 @@ const kindColor = { better: "success", worse: "danger", neutral: "informative" }
 export function HistoryPanel() {
   const t = useT();
   const s = useStyles();
+  const panel = usePanelStyles();
   const st = useStore(historyStore);
   const [search, setSearch] = useState("");
   const [failed, setFailed] = useState(false);
@@ -56,7 +46,7 @@ export function HistoryPanel() {
   const apply = (next: { search?: string; failed?: boolean }) => void loadRuns({ search: next.search ?? search, failed: next.failed ?? failed });
 
   return (
-    <div className={s.col} data-testid="history-panel">
+    <div className={panel.panel} data-testid="history-panel">
       <div className={s.row}>
         <Input
           placeholder={t("history.search")}

@@ -15,6 +15,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
+import { usePanelStyles } from "./panelStyles";
 import { PlayRegular, StopRegular } from "@fluentui/react-icons";
 import { useEffect, useState } from "react";
 import { backend, errorText, type ReceiverStatus } from "../api/backend";
@@ -23,18 +24,6 @@ import { useStore } from "../stores/createStore";
 import { receiverStore, refreshReceiver } from "../stores/receiver";
 
 const useStyles = makeStyles({
-  col: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalM,
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow4,
-    padding: tokens.spacingHorizontalXL,
-    overflow: "auto",
-    height: "100%",
-    boxSizing: "border-box",
-  },
   row: { display: "flex", gap: tokens.spacingHorizontalL, alignItems: "end", flexWrap: "wrap" },
   mono: { fontFamily: "Consolas, 'Cascadia Mono', 'DejaVu Sans Mono', monospace", fontSize: "12px", whiteSpace: "pre" },
   h: { fontWeight: tokens.fontWeightSemibold },
@@ -44,6 +33,7 @@ const useStyles = makeStyles({
 export function ReceivePanel() {
   const t = useT();
   const s = useStyles();
+  const panel = usePanelStyles();
   const st: ReceiverStatus | null = useStore(receiverStore);
   const [addr, setAddr] = useState("127.0.0.1:2525");
   const [reject, setReject] = useState("");
@@ -69,7 +59,7 @@ export function ReceivePanel() {
   };
 
   return (
-    <section className={s.col} aria-label={t("recv.title")} data-testid="receive-panel">
+    <section className={panel.panel} aria-label={t("recv.title")} data-testid="receive-panel">
       <Text>{t("recv.intro")}</Text>
       <div className={s.row}>
         <Field label={t("recv.addr")} hint={t("recv.addr.hint")}>

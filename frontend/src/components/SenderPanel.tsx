@@ -1,4 +1,5 @@
 import { Button, Field, Input, MessageBar, MessageBarBody, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { usePanelStyles } from "./panelStyles";
 import { ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useState } from "react";
 import { useT } from "../i18n";
@@ -7,18 +8,6 @@ import { checkSender, senderStore, type SenderInput } from "../stores/sender";
 import { SenderFindings } from "./SenderFindings";
 
 const useStyles = makeStyles({
-  col: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalM,
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow4,
-    padding: tokens.spacingHorizontalXL,
-    overflow: "auto",
-    height: "100%",
-    boxSizing: "border-box",
-  },
   row: { display: "flex", gap: tokens.spacingHorizontalL, alignItems: "end", flexWrap: "wrap" },
 });
 
@@ -34,10 +23,11 @@ const fields: { key: keyof SenderInput; label: "sender.ip" | "sender.helo" | "se
 export function SenderPanel() {
   const t = useT();
   const s = useStyles();
+  const panel = usePanelStyles();
   const st = useStore(senderStore);
   const [input, setInput] = useState<SenderInput>({ ip: "", helo: "", from: "", from_header_domain: "", dns_server: "" });
   return (
-    <div className={s.col}>
+    <div className={panel.panel}>
       <Text as="h2" size={500} weight="semibold">
         {t("sender.title")}
       </Text>
